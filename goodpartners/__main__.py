@@ -1,0 +1,5 @@
+"""Run with ``python -m goodpartners``."""
+
+from goodpartners.cli import main
+
+main()

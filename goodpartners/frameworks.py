@@ -1,0 +1,491 @@
+"""Find shipped and user frameworks; load YAML safely and validate it with positions."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+import yaml
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails
+
+from goodpartners.errors import FrameworkError, FrameworkNotFoundError, Problem
+from goodpartners.models import Framework
+
+MAX_FRAMEWORK_BYTES = 1_000_000
+FRAMEWORK_SUFFIXES = (".yaml", ".yml")
+DEFAULT_FRAMEWORK = "good-partners"
+
+Path_ = tuple[str | int, ...]
+
+
+def data_home() -> Path:
+    """The folder for this user's saved results and own frameworks."""
+    override = os.environ.get("GOODPARTNERS_HOME")
+    if override:
+        return Path(override).expanduser()
+    return Path(platformdirs.user_data_dir("goodpartners", appauthor=False))
+
+
+def shipped_frameworks_dir() -> Path:
+    """The folder of frameworks that come with the tool.
+
+    A wheel carries them inside the package; an editable install or a source
+    checkout finds them in the top-level `frameworks/` folder beside it.
+    """
+    package = Path(__file__).resolve().parent
+    for candidate in (package / "frameworks", package.parent / "frameworks"):
+        if candidate.is_dir():
+            return candidate
+    return package / "frameworks"
+
+
+def user_frameworks_dir() -> Path:
+    """The folder where a user can put frameworks of their own."""
+    return data_home() / "frameworks"
+
+
+@dataclass(frozen=True)
+class FrameworkEntry:
+    """A framework file found on this computer."""
+
+    name: str
+    path: Path
+    origin: str  # "shipped" or "user"
+
+
+def list_frameworks() -> list[FrameworkEntry]:
+    """Every framework file that ships with the tool or sits in the user's folder."""
+    entries: list[FrameworkEntry] = []
+    for origin, folder in (("shipped", shipped_frameworks_dir()), ("user", user_frameworks_dir())):
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.iterdir()):
+            if path.suffix in FRAMEWORK_SUFFIXES and path.is_file():
+                entries.append(FrameworkEntry(path.stem, path, origin))
+    return entries
+
+
+def resolve_framework(name_or_path: str | None) -> Path:
+    """Turn a framework name or a file path into a file path."""
+    wanted = name_or_path or DEFAULT_FRAMEWORK
+    as_path = Path(wanted).expanduser()
+    if as_path.suffix in FRAMEWORK_SUFFIXES or os.sep in wanted or "/" in wanted:
+        if as_path.is_file():
+            return as_path
+        raise FrameworkNotFoundError(
+            f"{wanted}: no such file; check the path, or run 'goodpartners framework list'"
+        )
+    entries = list_frameworks()
+    # A user's own framework of the same name wins over the shipped one.
+    for entry in reversed(entries):
+        if entry.name == wanted:
+            return entry.path
+    names = ", ".join(sorted({e.name for e in entries})) or "none found"
+    raise FrameworkNotFoundError(
+        f"no framework called '{wanted}' (known: {names}); "
+        "give a file path, or run 'goodpartners framework list'"
+    )
+
+
+def load_framework(name_or_path: str | None = None) -> Framework:
+    """Find, read and validate a framework by name or path."""
+    path = resolve_framework(name_or_path)
+    return load_framework_file(path)
+
+
+def load_framework_file(path: Path) -> Framework:
+    """Read and validate one framework file, raising FrameworkError with every problem."""
+    display = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise _error(display, f"cannot read the file: {exc.strerror}") from None
+    return parse_framework(raw, display)
+
+
+def parse_framework(raw: bytes, display: str) -> Framework:
+    """Validate framework YAML given as bytes; `display` names it in messages."""
+    text = _decode(raw, display)
+    data, positions = _compose(text, display)
+    problems = _validate(data, positions, display)
+    if problems:
+        raise FrameworkError(problems)
+    return Framework.model_validate(data)
+
+
+def _error(
+    display: str, message: str, line: int | None = None, col: int | None = None
+) -> FrameworkError:
+    return FrameworkError([Problem(display, line, col, message)])
+
+
+def _decode(raw: bytes, display: str) -> str:
+    if len(raw) > MAX_FRAMEWORK_BYTES:
+        raise _error(
+            display,
+            f"the file is {len(raw):,} bytes, over the {MAX_FRAMEWORK_BYTES:,} byte limit "
+            "for a framework; is it the right file?",
+        )
+    if not raw.strip():
+        raise _error(
+            display, "the file is empty; a framework needs at least id, title, scale and themes"
+        )
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise _error(display, "the file is saved as UTF-16; save it as UTF-8 and try again")
+    if b"\x00" in raw:
+        raise _error(display, "this is not a text file (it contains binary data); give a YAML file")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise _error(
+            display,
+            f"byte 0x{raw[exc.start]:02x} is not valid UTF-8; "
+            "save the file as UTF-8 (in Notepad: Save As, Encoding: UTF-8)",
+            line,
+            col,
+        ) from None
+    return text
+
+
+class _SafeNoAliasLoader(yaml.SafeLoader):
+    """A pure-Python safe loader that refuses aliases, so a 'billion laughs' file cannot expand."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            mark = event.start_mark
+            raise _AliasRefused(mark.line + 1, mark.column + 1)
+        return super().compose_node(parent, index)
+
+
+class _AliasRefused(Exception):
+    def __init__(self, line: int, column: int) -> None:
+        self.line = line
+        self.column = column
+
+
+@dataclass
+class _Positions:
+    values: dict[Path_, tuple[int, int]]
+    keys: dict[Path_, tuple[int, int]]
+
+    def find(self, path: Path_, key: bool = False) -> tuple[int, int] | None:
+        table = self.keys if key else self.values
+        # Walk up to the nearest node the file has, for missing keys and bad types.
+        for end in range(len(path), -1, -1):
+            hit = table.get(path[:end]) or self.values.get(path[:end])
+            if hit is not None:
+                return hit
+        return None
+
+
+def _compose(text: str, display: str) -> tuple[Any, _Positions]:
+    loader = _SafeNoAliasLoader(text)
+    try:
+        node = loader.get_single_node()
+    except _AliasRefused as exc:
+        raise _error(
+            display,
+            "YAML aliases (*name) are not allowed in a framework; write the text out in full",
+            exc.line,
+            exc.column,
+        ) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        col = mark.column + 1 if mark else None
+        problem = exc.problem or "not valid YAML"
+        if "\t" in problem or "found character '\\t'" in problem:
+            message = "a tab is used for indenting; YAML needs spaces, so replace tabs with spaces"
+        else:
+            message = f"not valid YAML: {problem}; check the indenting and quotes near here"
+        raise _error(display, message, line, col) from None
+    except yaml.YAMLError as exc:
+        raise _error(display, f"not valid YAML: {exc}") from None
+    finally:
+        loader.dispose()
+    if node is None:
+        raise _error(
+            display, "the file has no content; a framework needs id, title, scale and themes"
+        )
+    positions = _Positions({}, {})
+    problems: list[Problem] = []
+    data = _construct(loader, node, (), positions, problems, display)
+    if problems:
+        raise FrameworkError(problems)
+    if not isinstance(data, dict):
+        raise _error(
+            display,
+            "the top level must be a set of 'key: value' lines (id, title, scale, themes...)",
+            node.start_mark.line + 1,
+            node.start_mark.column + 1,
+        )
+    return data, positions
+
+
+def _construct(
+    loader: yaml.SafeLoader,
+    node: yaml.Node,
+    path: Path_,
+    positions: _Positions,
+    problems: list[Problem],
+    display: str,
+) -> Any:
+    positions.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if isinstance(node, yaml.MappingNode):
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            if not isinstance(key, (str, int)) or isinstance(key, bool):
+                key = str(key)
+            child = (*path, key)
+            position = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            if key in result:
+                problems.append(
+                    Problem(
+                        display,
+                        *position,
+                        f"'{key}' appears twice here; remove or rename one of them",
+                        _pretty_path(child),
+                    )
+                )
+            positions.keys[child] = position
+            result[key] = _construct(loader, value_node, child, positions, problems, display)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [
+            _construct(loader, child, (*path, i), positions, problems, display)
+            for i, child in enumerate(node.value)
+        ]
+    try:
+        return loader.construct_object(node, deep=True)
+    except yaml.constructor.ConstructorError as exc:
+        mark = node.start_mark
+        problems.append(
+            Problem(
+                display,
+                mark.line + 1,
+                mark.column + 1,
+                f"this value cannot be used in a framework ({exc.problem}); use plain text",
+                _pretty_path(path),
+            )
+        )
+        return None
+
+
+_LIST_FIELDS = {
+    "themes",
+    "competencies",
+    "items",
+    "bands",
+    "actions",
+    "prompts",
+    "resources",
+    "reflective_prompts",
+    "meeting_questions",
+}
+
+
+def _pretty_path(path: Path_) -> str:
+    out = ""
+    previous: str | int | None = None
+    for part in path:
+        if isinstance(part, int) and previous in _LIST_FIELDS:
+            out += f"[{part}]"
+        elif isinstance(part, int):
+            out += f".{part}" if out else str(part)
+        else:
+            out += f".{part}" if out else part
+        previous = part
+    return out
+
+
+def _message(error: ErrorDetails) -> str:
+    kind = error["type"]
+    loc = error["loc"]
+    name = loc[-1] if loc else ""
+    value = error.get("input")
+    if kind == "missing":
+        return f"'{name}' is missing; add it"
+    if kind == "extra_forbidden":
+        return f"unknown key '{name}'; check the spelling (see docs/framework-format.md)"
+    if kind == "string_pattern_mismatch":
+        return f"'{value}' is not a valid id; use only letters, digits, '-' and '_'"
+    if kind in {"int_type", "int_parsing", "int_from_float"}:
+        return f"'{value}' should be a whole number"
+    if kind in {"float_type", "float_parsing"}:
+        return f"'{value}' should be a number"
+    if kind in {"bool_type", "bool_parsing"}:
+        return f"'{value}' should be true or false"
+    if kind == "string_type":
+        return "this should be text"
+    if kind == "list_type":
+        return "this should be a list (lines starting with '- ')"
+    if kind in {"dict_type", "model_type", "model_attributes_type"}:
+        return "this should be a set of 'key: value' lines"
+    if kind in {"too_short", "string_too_short"}:
+        return "this must not be empty"
+    if kind == "string_too_long":
+        return "this is too long"
+    if kind == "value_error":
+        return str(error["msg"]).removeprefix("Value error, ")
+    return str(error["msg"])
+
+
+def _validate(data: dict[str, Any], positions: _Positions, display: str) -> list[Problem]:
+    problems: list[Problem] = []
+    try:
+        Framework.model_validate(data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            path = tuple(error["loc"])
+            at_key = error["type"] in {"extra_forbidden", "missing"}
+            where = positions.find(path, key=at_key)
+            line, col = where if where else (None, None)
+            problems.append(Problem(display, line, col, _message(error), _pretty_path(path)))
+    for path, message, at_key in _cross_checks(data):
+        where = positions.find(path, key=at_key)
+        line, col = where if where else (None, None)
+        problems.append(Problem(display, line, col, message, _pretty_path(path)))
+    unique: dict[tuple[int | None, int | None, str, str], Problem] = {}
+    for problem in problems:
+        unique.setdefault((problem.line, problem.column, problem.message, problem.path), problem)
+    return sorted(unique.values(), key=lambda p: (p.line or 0, p.column or 0))
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _as_dict(value: Any) -> dict[Any, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value)
+
+
+def _cross_checks(data: dict[str, Any]) -> list[tuple[Path_, str, bool]]:
+    """Rules that span the whole framework; they work on raw data so they run even
+    when some parts have type errors, and every problem is reported at once."""
+    found: list[tuple[Path_, str, bool]] = []
+    seen: dict[str, Path_] = {}
+
+    def note_id(path: Path_, value: Any) -> None:
+        if not isinstance(value, str):
+            return
+        if value in seen:
+            first = _pretty_path(seen[value]) or "the top"
+            found.append(
+                (path, f"id '{value}' is used twice (first at {first}); ids must be unique", False)
+            )
+        else:
+            seen[value] = path
+
+    note_id(("id",), data.get("id"))
+    bands = _as_list(data.get("bands"))
+    band_ids = [str(b.get("id")) for b in bands if isinstance(b, dict)]
+    for i, band in enumerate(bands):
+        note_id(("bands", i, "id"), _as_dict(band).get("id"))
+    for i, question in enumerate(_as_list(data.get("meeting_questions"))):
+        note_id(("meeting_questions", i, "id"), _as_dict(question).get("id"))
+    for t, theme in enumerate(_as_list(data.get("themes"))):
+        theme = _as_dict(theme)
+        note_id(("themes", t, "id"), theme.get("id"))
+        for c, comp in enumerate(_as_list(theme.get("competencies"))):
+            comp = _as_dict(comp)
+            cpath: Path_ = ("themes", t, "competencies", c)
+            note_id((*cpath, "id"), comp.get("id"))
+            for i, item in enumerate(_as_list(comp.get("items"))):
+                note_id((*cpath, "items", i, "id"), _as_dict(item).get("id"))
+            descriptors = comp.get("descriptors")
+            if isinstance(descriptors, dict):
+                missing = [b for b in band_ids if b not in descriptors]
+                unknown = [k for k in descriptors if k not in band_ids]
+                if missing:
+                    found.append(
+                        (
+                            (*cpath, "descriptors"),
+                            "no descriptor for band "
+                            + ", ".join(f"'{b}'" for b in missing)
+                            + "; describe what each band looks like in practice",
+                            False,
+                        )
+                    )
+                for key in unknown:
+                    found.append(
+                        (
+                            (*cpath, "descriptors", key),
+                            f"'{key}' is not a band id (bands: {', '.join(band_ids)})",
+                            True,
+                        )
+                    )
+
+    scale = _as_dict(data.get("scale"))
+    low, high = _number(scale.get("min")), _number(scale.get("max"))
+    previous: float | None = None
+    for i, band in enumerate(bands):
+        lower = _number(_as_dict(band).get("min"))
+        if lower is None:
+            continue
+        path: Path_ = ("bands", i, "min")
+        if low is not None and high is not None and not low <= lower <= high:
+            found.append(
+                (path, f"band starts at {lower:g}, outside the scale {low:g} to {high:g}", False)
+            )
+        elif previous is not None and lower <= previous:
+            found.append(
+                (
+                    path,
+                    f"bands must go from lowest to highest, but this one starts at {lower:g}, "
+                    f"not above the one before ({previous:g})",
+                    False,
+                )
+            )
+        if i == 0 and low is not None and lower != low:
+            found.append(
+                (
+                    path,
+                    f"the first band must start at the bottom of the scale ({low:g}), "
+                    f"so every score has a band",
+                    False,
+                )
+            )
+        previous = lower
+    return found
+
+
+def framework_outline(framework: Framework) -> str:
+    """A readable plain-text outline of a framework."""
+    scale = framework.scale
+    lines = [
+        f"{framework.title} (version {framework.version}, id {framework.id})",
+        framework.description.strip(),
+        f"Source: {framework.source.strip()}",
+        f"Licence: {framework.licence.strip()}",
+        "",
+        "Answer scale: "
+        + ", ".join(f"{point} {label}" for point, label in scale.labels.items())
+        + (f"; n {scale.not_applicable}" if scale.not_applicable else ""),
+        "Bands: " + "; ".join(f"{b.name} from {b.min:g} - {b.meaning}" for b in framework.bands),
+        "",
+    ]
+    for theme in framework.themes:
+        lines.append(f"Theme: {theme.name}")
+        for competency in theme.competencies:
+            lines.append(f"  {competency.name} [{competency.id}]")
+            lines.append(f'    From the research: "{competency.source}"')
+            for item in competency.items:
+                marks = [m for m, on in (("reverse", item.reverse), ("quick", item.quick)) if on]
+                suffix = f" ({', '.join(marks)})" if marks else ""
+                lines.append(f"    {item.id}: {item.text}{suffix}")
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,277 @@
+"""Pydantic models for frameworks; each model checks the rules that concern it alone."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+Id = Annotated[
+    str,
+    Field(
+        pattern=r"^[A-Za-z0-9_-]+$",
+        min_length=1,
+        max_length=64,
+        description="Letters, digits, '-' and '_' only. Case-sensitive. Unique in the framework.",
+    ),
+]
+
+
+class StrictModel(BaseModel):
+    """A model that refuses unknown keys, so a typo like `revers:` is an error."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Item(StrictModel):
+    """One statement the worker rates on the scale."""
+
+    id: Id
+    text: str = Field(min_length=1, description="First person, a behaviour someone could see.")
+    reverse: bool = Field(
+        default=False, description="True when agreeing shows the opposite of the competency."
+    )
+    quick: bool = Field(default=False, description="True for the one item used in the quick check.")
+
+
+class Resource(StrictModel):
+    """Something to read or watch."""
+
+    title: str = Field(min_length=1)
+    url: str = Field(min_length=1)
+
+
+class Scale(StrictModel):
+    """The answer scale: whole numbers from min to max, each with a label."""
+
+    min: int = Field(description="The lowest answer, for example 1.")
+    max: int = Field(description="The highest answer, for example 5.")
+    labels: dict[int, str] = Field(description="A label for every point from min to max.")
+    not_applicable: str | None = Field(
+        default="Does not apply to me",
+        description="The label for 'not applicable'. Set to null to leave the option out.",
+    )
+
+    @field_validator("max")
+    @classmethod
+    def _max_above_min(cls, value: int, info: Any) -> int:
+        low = info.data.get("min")
+        if isinstance(low, int) and value <= low:
+            raise ValueError(f"max ({value}) must be greater than min ({low})")
+        return value
+
+    @field_validator("labels")
+    @classmethod
+    def _label_for_every_point(cls, value: dict[int, str], info: Any) -> dict[int, str]:
+        low, high = info.data.get("min"), info.data.get("max")
+        if isinstance(low, int) and isinstance(high, int):
+            missing = [p for p in range(low, high + 1) if p not in value]
+            extra = [p for p in value if p < low or p > high]
+            if missing:
+                raise ValueError(
+                    "no label for scale point "
+                    + ", ".join(str(p) for p in missing)
+                    + "; give every point from min to max a label"
+                )
+            if extra:
+                raise ValueError(
+                    "label for a point outside the scale: "
+                    + ", ".join(str(p) for p in sorted(extra))
+                )
+        blank = [p for p, text in value.items() if not text.strip()]
+        if blank:
+            raise ValueError("empty label for scale point " + ", ".join(str(p) for p in blank))
+        return dict(sorted(value.items()))
+
+    @property
+    def points(self) -> list[int]:
+        """Every answer on the scale, lowest first."""
+        return list(range(self.min, self.max + 1))
+
+
+class Band(StrictModel):
+    """A named range of scores; it starts at `min` and runs up to the next band."""
+
+    id: Id
+    name: str = Field(min_length=1)
+    min: float = Field(description="Inclusive lower bound on the scale.")
+    meaning: str = Field(min_length=1, description="One line: what this band means.")
+
+
+class Scoring(StrictModel):
+    """Scoring rules."""
+
+    min_answered: float = Field(
+        default=0.5,
+        description="Share of a competency's items that must be answered for it to be scored.",
+    )
+
+    @field_validator("min_answered")
+    @classmethod
+    def _in_unit_interval(cls, value: float) -> float:
+        if not 0 < value <= 1:
+            raise ValueError(f"min_answered must be more than 0 and at most 1, not {value}")
+        return value
+
+
+class Question(StrictModel):
+    """A free-text question, such as one asked before a meeting."""
+
+    id: Id
+    text: str = Field(min_length=1)
+    hint: str | None = None
+
+
+class Competency(StrictModel):
+    """A skill or attribute of a good partner, measured by its items."""
+
+    id: Id
+    name: str = Field(min_length=1)
+    source: str = Field(min_length=1, description="The exact phrase it comes from.")
+    description: str = Field(min_length=1)
+    descriptors: dict[str, str] = Field(
+        description="What each band looks like in practice, keyed by band id."
+    )
+    actions: list[str] = Field(min_length=1, description="Things to try this month.")
+    prompts: list[str] = Field(min_length=1, description="Reflective 'Do I...?' questions.")
+    resources: list[Resource] = Field(default_factory=list)
+    items: list[Item]
+
+    @field_validator("items")
+    @classmethod
+    def _items_and_one_quick(cls, value: list[Item]) -> list[Item]:
+        if not value:
+            raise ValueError("a competency needs at least one item")
+        quick = sum(1 for item in value if item.quick)
+        if quick != 1:
+            raise ValueError(
+                f"exactly one item must have 'quick: true', but {quick} do; "
+                "mark the one item used in the quick check"
+            )
+        return value
+
+
+class Theme(StrictModel):
+    """A group of competencies that belong together."""
+
+    id: Id
+    name: str = Field(min_length=1)
+    description: str = ""
+    competencies: list[Competency] = Field(min_length=1)
+
+
+class Framework(StrictModel):
+    """A whole competency framework."""
+
+    id: Id
+    version: str = Field(min_length=1)
+    title: str = Field(min_length=1)
+    description: str = Field(min_length=1)
+    source: str = Field(min_length=1, description="Where the framework comes from (attribution).")
+    licence: str = Field(min_length=1)
+    scale: Scale
+    bands: list[Band] = Field(min_length=1)
+    scoring: Scoring = Field(default_factory=Scoring)
+    reflective_prompts: list[str] = Field(default_factory=list)
+    meeting_questions: list[Question] = Field(default_factory=list)
+    themes: list[Theme] = Field(min_length=1)
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version_as_text(cls, value: Any) -> Any:
+        # `version: 1.0` in YAML is a float; people mean the text "1.0".
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return str(value)
+        return value
+
+    def competencies(self) -> Iterator[tuple[Theme, Competency]]:
+        """Every competency with its theme, in framework order."""
+        for theme in self.themes:
+            for competency in theme.competencies:
+                yield theme, competency
+
+    def items(self) -> Iterator[tuple[Competency, Item]]:
+        """Every item with its competency, in framework order."""
+        for _, competency in self.competencies():
+            for item in competency.items:
+                yield competency, item
+
+    def competency(self, competency_id: str) -> Competency:
+        """The competency with this id."""
+        for _, competency in self.competencies():
+            if competency.id == competency_id:
+                return competency
+        raise KeyError(competency_id)
+
+    def band(self, band_id: str) -> Band:
+        """The band with this id."""
+        for band in self.bands:
+            if band.id == band_id:
+                return band
+        raise KeyError(band_id)
+
+    @property
+    def item_count(self) -> int:
+        """How many items the full questionnaire has."""
+        return sum(len(c.items) for _, c in self.competencies())
+
+    @property
+    def competency_count(self) -> int:
+        """How many competencies the framework has."""
+        return sum(1 for _ in self.competencies())
+
+
+NOT_APPLICABLE = "n/a"
+Answer = int | Literal["n/a"] | None
+"""A raw answer: a scale point, "n/a" for not applicable, or None when not answered."""
+
+
+class ResultModel(BaseModel):
+    """A scoring result: plain data, ready to render or dump as JSON."""
+
+    model_config = ConfigDict(frozen=True)
+
+
+class CompetencyResult(ResultModel):
+    """How one competency scored."""
+
+    id: str
+    name: str
+    theme: str
+    score: float | None
+    band: str | None
+    answered: int
+    asked: int
+    not_applicable: int
+    reason: str | None = Field(default=None, description="Why it was not scored.")
+
+
+class ThemeResult(ResultModel):
+    """How one theme scored: the mean of its scored competencies."""
+
+    id: str
+    name: str
+    score: float | None
+    band: str | None
+    scored: int
+    total: int
+
+
+class ScoreResult(ResultModel):
+    """Every score for one person's answers."""
+
+    competencies: list[CompetencyResult]
+    themes: list[ThemeResult]
+    overall: float | None
+    overall_band: str | None
+    strengths: list[str]
+    priorities: list[str]
+    ties: bool = Field(description="True when equal scores were ordered by framework order.")
+
+    def competency(self, competency_id: str) -> CompetencyResult:
+        """The result for this competency id."""
+        for result in self.competencies:
+            if result.id == competency_id:
+                return result
+        raise KeyError(competency_id)
