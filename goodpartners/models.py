@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -76,12 +77,17 @@ class Scale(StrictModel):
                 )
             if extra:
                 raise ValueError(
-                    "label for a point outside the scale: "
+                    "label for "
                     + ", ".join(str(p) for p in sorted(extra))
+                    + f", outside the scale ({low} to {high}); remove it, or change min or max"
                 )
         blank = [p for p, text in value.items() if not text.strip()]
         if blank:
-            raise ValueError("empty label for scale point " + ", ".join(str(p) for p in blank))
+            raise ValueError(
+                "empty label for scale point "
+                + ", ".join(str(p) for p in blank)
+                + "; write the words people choose from, such as 'Often'"
+            )
         return dict(sorted(value.items()))
 
     @property
@@ -111,7 +117,10 @@ class Scoring(StrictModel):
     @classmethod
     def _in_unit_interval(cls, value: float) -> float:
         if not 0 < value <= 1:
-            raise ValueError(f"min_answered must be more than 0 and at most 1, not {value}")
+            raise ValueError(
+                f"min_answered must be more than 0 and at most 1, not {value:g}; "
+                "for example, 0.5 means at least half the items must be answered"
+            )
         return value
 
 
@@ -142,12 +151,17 @@ class Competency(StrictModel):
     @classmethod
     def _items_and_one_quick(cls, value: list[Item]) -> list[Item]:
         if not value:
-            raise ValueError("a competency needs at least one item")
+            raise ValueError("a competency needs at least one item; add its statements under items")
         quick = sum(1 for item in value if item.quick)
-        if quick != 1:
+        if quick == 0:
             raise ValueError(
-                f"exactly one item must have 'quick: true', but {quick} do; "
-                "mark the one item used in the quick check"
+                "no item has 'quick: true'; mark the one item per competency "
+                "that the quick check asks"
+            )
+        if quick > 1:
+            raise ValueError(
+                f"{quick} items have 'quick: true', but the quick check asks exactly one "
+                "per competency; keep it on one item only"
             )
         return value
 
@@ -222,7 +236,7 @@ class Framework(StrictModel):
         return sum(1 for _ in self.competencies())
 
 
-NOT_APPLICABLE = "n/a"
+NOT_APPLICABLE: Literal["n/a"] = "n/a"
 Answer = int | Literal["n/a"] | None
 """A raw answer: a scale point, "n/a" for not applicable, or None when not answered."""
 
@@ -275,3 +289,34 @@ class ScoreResult(ResultModel):
             if result.id == competency_id:
                 return result
         raise KeyError(competency_id)
+
+
+class Reflection(ResultModel):
+    """Answers to the after-meeting reflection on a prep card."""
+
+    written: datetime
+    answers: dict[str, str]
+
+
+class Assessment(BaseModel):
+    """One person's answers to a framework, as saved on this computer."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    format_version: int = 1
+    kind: Literal["assessment"] = "assessment"
+    id: str
+    name: str | None = None
+    framework_id: str
+    framework_version: str
+    framework_title: str
+    quick: bool = False
+    started: datetime
+    finished: datetime | None = None
+    answers: dict[str, Answer] = Field(default_factory=dict)
+    notes: dict[str, str] = Field(
+        default_factory=dict, description="Examples from practice, keyed by competency id."
+    )
+    skipped: list[str] = Field(
+        default_factory=list, description="Item ids skipped for now (drafts only)."
+    )

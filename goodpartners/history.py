@@ -1,0 +1,161 @@
+"""Saved assessments and drafts on this computer: atomic writes, readable only by the user."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from goodpartners.errors import AnswersError, HistoryError
+from goodpartners.files import ensure_private_dir, write_private
+from goodpartners.frameworks import data_home
+from goodpartners.models import Assessment
+
+ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+def assessments_dir() -> Path:
+    """The folder of finished assessments."""
+    return data_home() / "assessments"
+
+
+def drafts_dir() -> Path:
+    """The folder of unfinished assessments."""
+    return data_home() / "drafts"
+
+
+def new_id(when: datetime, folder: Path | None = None) -> str:
+    """A readable id from the date and time, made unique within the folder."""
+    base = when.strftime("%Y%m%d-%H%M%S")
+    folder = folder or assessments_dir()
+    candidate, n = base, 1
+    while (folder / f"{candidate}.json").exists():
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
+def to_json(assessment: Assessment) -> str:
+    """The saved form of an assessment."""
+    return assessment.model_dump_json(indent=2) + "\n"
+
+
+def read_assessment(path: Path) -> Assessment:
+    """Read a saved assessment file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise AnswersError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise AnswersError(f"{path}: cannot read it ({exc})") from None
+    try:
+        return Assessment.model_validate_json(text)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "the top"
+        raise AnswersError(
+            f"{path}: not a saved assessment ({where}: {first['msg']}); "
+            "give a file written by 'goodpartners assess'"
+        ) from None
+
+
+def save_assessment(assessment: Assessment) -> Path:
+    """Save a finished assessment in the history folder."""
+    folder = ensure_private_dir(assessments_dir())
+    return write_private(folder / f"{assessment.id}.json", to_json(assessment))
+
+
+def list_assessments() -> list[tuple[Path, Assessment]]:
+    """Every readable saved assessment, oldest first; unreadable files are skipped."""
+    folder = assessments_dir()
+    found: list[tuple[Path, Assessment]] = []
+    if not folder.is_dir():
+        return found
+    for path in folder.glob("*.json"):
+        try:
+            found.append((path, read_assessment(path)))
+        except AnswersError:
+            continue
+    found.sort(key=lambda pair: (pair[1].finished or pair[1].started, pair[1].id))
+    return found
+
+
+def find_assessment(id_or_path: str) -> tuple[Path, Assessment]:
+    """A saved assessment by its id, or any assessment file by its path."""
+    if ID_PATTERN.match(id_or_path):
+        path = assessments_dir() / f"{id_or_path}.json"
+        if path.is_file():
+            return path, read_assessment(path)
+    path = Path(id_or_path).expanduser()
+    if path.is_file():
+        return path, read_assessment(path)
+    raise HistoryError(
+        f"no saved assessment called '{id_or_path}'; run 'goodpartners history list' to see them"
+    )
+
+
+def previous_assessment(current: Assessment) -> Assessment | None:
+    """The latest finished assessment on the same framework before this one."""
+    earlier = [
+        a
+        for _, a in list_assessments()
+        if a.framework_id == current.framework_id
+        and a.id != current.id
+        and (a.finished or a.started) <= (current.finished or current.started)
+    ]
+    return earlier[-1] if earlier else None
+
+
+def delete_assessment(assessment_id: str) -> Path:
+    """Delete one saved assessment by id."""
+    path, _ = find_assessment(assessment_id)
+    if path.parent.resolve() != assessments_dir().resolve():
+        raise HistoryError(f"'{assessment_id}' is not in the history folder; nothing deleted")
+    path.unlink()
+    return path
+
+
+def delete_all() -> int:
+    """Delete every saved assessment and draft; returns how many files went."""
+    count = 0
+    for folder in (assessments_dir(), drafts_dir()):
+        if folder.is_dir():
+            for path in folder.glob("*.json"):
+                path.unlink()
+                count += 1
+    return count
+
+
+def export_all() -> str:
+    """Every saved assessment as one JSON document."""
+    records = [json.loads(a.model_dump_json()) for _, a in list_assessments()]
+    return json.dumps({"assessments": records}, indent=2, ensure_ascii=False) + "\n"
+
+
+def draft_path(framework_id: str, quick: bool) -> Path:
+    """Where the unfinished assessment for this framework and mode is kept."""
+    return drafts_dir() / f"{framework_id}{'-quick' if quick else ''}.json"
+
+
+def save_draft(assessment: Assessment) -> Path:
+    """Save progress; called after every answer."""
+    return write_private(draft_path(assessment.framework_id, assessment.quick), to_json(assessment))
+
+
+def load_draft(framework_id: str, quick: bool) -> Assessment | None:
+    """The unfinished assessment for this framework and mode, if there is one."""
+    path = draft_path(framework_id, quick)
+    if not path.is_file():
+        return None
+    try:
+        return read_assessment(path)
+    except AnswersError:
+        return None
+
+
+def discard_draft(framework_id: str, quick: bool) -> None:
+    """Remove the draft once the assessment is finished or restarted."""
+    draft_path(framework_id, quick).unlink(missing_ok=True)

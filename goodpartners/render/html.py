@@ -1,0 +1,68 @@
+"""The personal development report as one self-contained HTML file (Jinja2, autoescaped)."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import jinja2
+
+from goodpartners.render.common import change_text, date_text, fraction, score_text
+from goodpartners.report import Report
+
+BAND_COLOURS = ("#f4d6d2", "#f7e8bf", "#d3ead5", "#d4e6f4", "#e6daf0")
+BAR_COLOURS = ("#a4372a", "#8a6100", "#2e6b36", "#245a85", "#5f3a85")
+
+
+@cache
+def environment() -> jinja2.Environment:
+    """The template environment; autoescape is on for every template, whatever its name."""
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("goodpartners.render", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["score"] = score_text
+    env.filters["change"] = change_text
+    env.filters["date"] = date_text
+    return env
+
+
+def band_segments(report: Report) -> list[dict[str, object]]:
+    """Where each band starts and ends on the chart, in per cent of its width."""
+    segments = []
+    low, high = report.scale_min, report.scale_max
+    for index, band in enumerate(report.bands):
+        end = report.bands[index + 1].min if index + 1 < len(report.bands) else high
+        start_pc = fraction(band.min, low, high) * 100
+        end_pc = fraction(end, low, high) * 100
+        segments.append(
+            {
+                "band": band,
+                "left": round(start_pc, 2),
+                "width": round(end_pc - start_pc, 2),
+                "colour": BAND_COLOURS[index % len(BAND_COLOURS)],
+            }
+        )
+    return segments
+
+
+def render_html(report: Report) -> str:
+    """The report as a standalone HTML page."""
+    bar_colours = {b.id: BAR_COLOURS[i % len(BAR_COLOURS)] for i, b in enumerate(report.bands)}
+    widths = {
+        c.id: round(fraction(c.score, report.scale_min, report.scale_max) * 100, 2)
+        for c in report.competencies
+    }
+    return (
+        environment()
+        .get_template("report.html.j2")
+        .render(
+            report=report,
+            segments=band_segments(report),
+            bar_colours=bar_colours,
+            widths=widths,
+        )
+    )

@@ -1,0 +1,65 @@
+"""The personal development report as JSON: everything, keyed by id."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from goodpartners.report import Report
+
+
+def report_data(report: Report) -> dict[str, Any]:
+    """The report as plain data; competencies, themes and answers are keyed by id."""
+    return {
+        "format_version": 1,
+        "assessment": {
+            "id": report.assessment_id,
+            "name": report.name,
+            "date": report.date.isoformat(),
+            "quick": report.quick,
+        },
+        "framework": {
+            "id": report.framework_id,
+            "title": report.framework_title,
+            "version": report.framework_version,
+            "source": report.framework_source,
+        },
+        "scale": {
+            "min": report.scale_min,
+            "max": report.scale_max,
+            "labels": {str(k): v for k, v in report.scale_labels.items()},
+            "not_applicable": report.not_applicable,
+        },
+        "bands": [b.model_dump() for b in report.bands],
+        "overall": {"score": report.overall, "band": report.overall_band},
+        "themes": {
+            t.id: {"name": t.name, "score": t.score, "band": t.band, "scored": t.scored}
+            for t in report.themes
+        },
+        "competencies": {
+            c.id: {
+                "name": c.name,
+                "theme": c.theme,
+                "score": c.score,
+                "band": c.band,
+                "answered": c.answered,
+                "asked": c.asked,
+                "reason": c.reason,
+                "note": c.note,
+            }
+            for c in report.competencies
+        },
+        "strengths": [c.id for c in report.strengths],
+        "priorities": [c.id for c in report.priorities],
+        "ties_in_framework_order": report.ties,
+        "answers": {a.item_id: a.answer for a in report.answers},
+        "comparison": (
+            report.comparison.model_dump(mode="json") if report.comparison is not None else None
+        ),
+        "rules": report.rules,
+    }
+
+
+def render_json(report: Report) -> str:
+    """The report as indented JSON text."""
+    return json.dumps(report_data(report), indent=2, ensure_ascii=False) + "\n"

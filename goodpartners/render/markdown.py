@@ -1,0 +1,172 @@
+"""The personal development report as Markdown."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from goodpartners.render.common import bar, change_text, date_text, score_text
+from goodpartners.report import CompetencyView, Report
+
+
+def cell(text: str | None) -> str:
+    """Text that is safe inside a Markdown table cell."""
+    return (text or "").replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").strip()
+
+
+def render_markdown(report: Report) -> str:
+    """The whole report as Markdown text."""
+    out: list[str] = []
+    add = out.append
+    top = report.scale_max
+    kind = "Quick check" if report.quick else "Full questionnaire"
+    add(f"# Personal development report: {report.framework_title}")
+    add("")
+    add(f"- **Who:** {cell(report.name) or 'Not given'}")
+    add(f"- **When:** {date_text(report.date)}")
+    add(
+        f"- **Framework:** {report.framework_title}, version {report.framework_version} "
+        f"({report.framework_id}). {kind}."
+    )
+    add(f"- **Assessment id:** {report.assessment_id}")
+    add("")
+    add("## Summary")
+    add("")
+    if report.overall is None:
+        add("No competency could be scored, so there is no overall score. See 'Not scored' below.")
+    else:
+        add(
+            f"Overall score: **{score_text(report.overall)} out of {top}**, "
+            f"{report.overall_band_name}. {report.overall_meaning}"
+        )
+    add("")
+    add("| Theme | Score | Band | Competencies scored |")
+    add("| --- | --- | --- | --- |")
+    for theme in report.themes:
+        add(
+            f"| {cell(theme.name)} | {score_text(theme.score)} | {theme.band_name or '-'} "
+            f"| {theme.scored} of {theme.total} |"
+        )
+    add("")
+    add("## Your competencies")
+    add("")
+    add(f"Scores run from {report.scale_min} to {top}. Bands: " + _bands(report) + ".")
+    add("")
+    add("| Competency | Score | Band | Bar |")
+    add("| --- | --- | --- | --- |")
+    for comp in report.competencies:
+        add(
+            f"| {cell(comp.name)} | {score_text(comp.score)} | {comp.band_name or 'Not scored'} "
+            f"| {bar(comp.score, report.scale_min, top)} |"
+        )
+    add("")
+    for comp in report.competencies:
+        add(f"### {comp.name}")
+        add("")
+        add(f'*From the research:* "{comp.source}"')
+        add("")
+        if comp.score is None:
+            add(f"Not scored: {comp.reason}.")
+        else:
+            add(
+                f"Score {score_text(comp.score)} ({comp.band_name}), from {comp.answered} of "
+                f"{comp.asked} statements. {comp.descriptor or ''}".rstrip()
+            )
+        add("")
+    add("## Strengths")
+    add("")
+    if not report.strengths:
+        add("No strengths can be named until competencies are scored.")
+    for n, comp in enumerate(report.strengths, start=1):
+        add(f"{n}. **{comp.name}**: {comp.why}")
+    add("")
+    add("## Development priorities")
+    add("")
+    if not report.priorities:
+        add("No priorities can be named until more competencies are scored.")
+    for comp in report.priorities:
+        _priority(add, comp)
+    if report.ties:
+        add("Some scores were equal. Equal scores are listed in the order of the framework.")
+        add("")
+    add("## Your notes")
+    add("")
+    if report.notes:
+        for comp in report.notes:
+            add(f"- **{comp.name}:** {cell(comp.note)}")
+    else:
+        add("You did not add any notes.")
+    add("")
+    add("## My plan")
+    add("")
+    add("Fill this in, on your own or with your manager.")
+    add("")
+    add("| What I'll try | By when | Who can help |")
+    add("| --- | --- | --- |")
+    for _ in range(3):
+        add("| | | |")
+    add("")
+    if report.not_scored:
+        add("## Not scored")
+        add("")
+        for comp in report.not_scored:
+            add(f"- **{comp.name}:** {comp.reason}.")
+        add("")
+    if report.comparison:
+        comparison = report.comparison
+        add("## Since last time")
+        add("")
+        add(
+            f"Compared with your assessment of {date_text(comparison.previous_date)} "
+            f"({comparison.previous_id}). Overall: {score_text(comparison.overall_before)} then, "
+            f"{score_text(comparison.overall_after)} now."
+        )
+        add("")
+        add("| Competency | Before | Now | Change |")
+        add("| --- | --- | --- | --- |")
+        for change in comparison.changes:
+            add(
+                f"| {cell(change.name)} | {score_text(change.before)} | {score_text(change.after)} "
+                f"| {change_text(change.change)} |"
+            )
+        add("")
+    if report.reflective_prompts:
+        add("## Questions to reflect on")
+        add("")
+        for prompt in report.reflective_prompts:
+            add(f"- {prompt}")
+        add("")
+    add("## How the score is calculated")
+    add("")
+    add(report.rules)
+    add("")
+    add("## Your answers")
+    add("")
+    add("| # | Statement | Your answer |")
+    add("| --- | --- | --- |")
+    for answer in report.answers:
+        turned = " (turned round)" if answer.reverse else ""
+        add(f"| {answer.number} | {cell(answer.text)}{turned} | {cell(answer.answer_text)} |")
+    add("")
+    add(f"*Source: {report.framework_source}*")
+    return "\n".join(out) + "\n"
+
+
+def _bands(report: Report) -> str:
+    return "; ".join(f"{b.name} from {b.min:g}" for b in report.bands)
+
+
+def _priority(add: Callable[[str], None], comp: CompetencyView) -> None:
+    add(f"### {comp.name}")
+    add("")
+    add(comp.why or "")
+    add("")
+    add("Things to try this month:")
+    add("")
+    for action in comp.actions:
+        add(f"- {action}")
+    add("")
+    add("Questions to ask yourself:")
+    add("")
+    for prompt in comp.prompts:
+        add(f"- {prompt}")
+    add("")

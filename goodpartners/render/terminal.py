@@ -1,0 +1,171 @@
+"""The personal development report for the terminal, with rich; fits 80 columns."""
+
+from __future__ import annotations
+
+import io
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from goodpartners.render.common import bar, change_text, date_text, score_text
+from goodpartners.report import Comparison, Report
+
+BAND_STYLES = ("red", "yellow", "green", "cyan", "magenta")
+
+
+def _console(buffer: io.StringIO, color: bool, width: int) -> Console:
+    return Console(
+        file=buffer,
+        width=width,
+        force_terminal=color,
+        no_color=not color,
+        color_system="standard" if color else None,
+        highlight=False,
+        emoji=False,
+        markup=False,
+        legacy_windows=False,
+    )
+
+
+def render_terminal(report: Report, color: bool = False, width: int = 80) -> str:
+    """The report as terminal text; with colour only when asked for."""
+    buffer = io.StringIO()
+    console = _console(buffer, color, width)
+    styles = {b.id: BAND_STYLES[i % len(BAND_STYLES)] for i, b in enumerate(report.bands)}
+    low, high = report.scale_min, report.scale_max
+
+    def heading(text: str) -> None:
+        console.print()
+        console.print(Text(text, style="bold underline"))
+
+    kind = "quick check" if report.quick else "full questionnaire"
+    console.print(Text(f"Personal development report: {report.framework_title}", style="bold"))
+    console.print(f"Who: {report.name or 'Not given'}   When: {date_text(report.date)}")
+    console.print(
+        f"Framework: {report.framework_title} {report.framework_version} "
+        f"({report.framework_id}), {kind}."
+    )
+    console.print(f"Assessment id: {report.assessment_id}")
+
+    heading("Summary")
+    if report.overall is None:
+        console.print("No competency could be scored, so there is no overall score.")
+    else:
+        console.print(
+            f"Overall {score_text(report.overall)} out of {high}: {report.overall_band_name}. "
+            f"{report.overall_meaning}"
+        )
+    themes = Table(box=box.SIMPLE, show_edge=False, pad_edge=False)
+    themes.add_column("Theme")
+    themes.add_column("Score", justify="right")
+    themes.add_column("Band")
+    for theme in report.themes:
+        themes.add_row(theme.name, score_text(theme.score), theme.band_name or "-")
+    console.print(themes)
+
+    heading("Your competencies")
+    table = Table(box=box.SIMPLE, show_edge=False, pad_edge=False)
+    table.add_column("Competency", ratio=1)
+    table.add_column("Score", justify="right")
+    table.add_column("Band")
+    table.add_column("Bar", no_wrap=True)
+    for comp in report.competencies:
+        style = styles.get(comp.band or "", "")
+        table.add_row(
+            comp.name,
+            score_text(comp.score),
+            Text(comp.band_name or "Not scored", style=style),
+            Text(bar(comp.score, low, high, width=12), style=style),
+        )
+    console.print(table)
+    console.print("Bands: " + "; ".join(f"{b.name} from {b.min:g}" for b in report.bands) + ".")
+    _bullets(
+        console,
+        [f"{c.name} ({c.band_name}): {c.descriptor}" for c in report.competencies if c.descriptor],
+    )
+
+    heading("Strengths")
+    _bullets(console, [f"{c.name}: {c.why}" for c in report.strengths], numbered=True)
+    if not report.strengths:
+        console.print("None yet: no competency was scored.")
+
+    heading("Development priorities")
+    for comp in report.priorities:
+        console.print(Text(comp.name, style="bold"))
+        console.print(Text(comp.why or ""))
+        console.print("Things to try this month:")
+        _bullets(console, comp.actions, indent=2)
+        console.print("Questions to ask yourself:")
+        _bullets(console, comp.prompts, indent=2)
+    if not report.priorities:
+        console.print("None yet: too few competencies were scored.")
+    if report.ties:
+        console.print("Some scores were equal; equal scores are listed in framework order.")
+
+    if report.notes:
+        heading("Your notes")
+        _bullets(console, [f"{c.name}: {c.note}" for c in report.notes])
+    if report.not_scored:
+        heading("Not scored")
+        _bullets(console, [f"{c.name}: {c.reason}." for c in report.not_scored])
+    if report.comparison:
+        heading("Since last time")
+        _print_comparison(console, report.comparison)
+
+    heading("My plan")
+    console.print("What I'll try, by when, and who can help. Write it down, or use the")
+    console.print("Markdown or HTML report, which has a table to fill in.")
+
+    heading("How the score is calculated")
+    console.print(report.rules)
+    return _tidy(buffer.getvalue())
+
+
+def _tidy(text: str) -> str:
+    """Drop the trailing spaces rich leaves at the ends of wrapped lines."""
+    return "\n".join(line.rstrip() for line in text.split("\n"))
+
+
+def _bullets(console: Console, lines: list[str], indent: int = 0, numbered: bool = False) -> None:
+    """A list with hanging indents, so wrapped lines sit under the text."""
+    grid = Table.grid(padding=(0, 1, 0, 0))
+    grid.add_column(no_wrap=True)
+    grid.add_column(ratio=1)
+    for n, line in enumerate(lines, start=1):
+        grid.add_row(" " * indent + (f"{n}." if numbered else "-"), Text(line))
+    console.print(grid)
+
+
+def _print_comparison(console: Console, comparison: Comparison) -> None:
+    console.print(
+        f"Compared with {date_text(comparison.previous_date)} ({comparison.previous_id}). "
+        f"Overall: {score_text(comparison.overall_before)} then, "
+        f"{score_text(comparison.overall_after)} now."
+    )
+    changes = Table(box=box.SIMPLE, show_edge=False, pad_edge=False)
+    changes.add_column("Competency", ratio=1)
+    changes.add_column("Before", justify="right")
+    changes.add_column("Now", justify="right")
+    changes.add_column("Change", justify="right")
+    for change in comparison.changes:
+        changes.add_row(
+            change.name,
+            score_text(change.before),
+            score_text(change.after),
+            change_text(change.change),
+        )
+    console.print(changes)
+
+
+def render_comparison(report: Report, width: int = 80) -> str:
+    """Only the change since the previous assessment, for 'history compare'."""
+    buffer = io.StringIO()
+    console = _console(buffer, False, width)
+    if report.comparison is None:
+        console.print("There is no earlier assessment on this framework to compare with.")
+    else:
+        console.print(f"Assessment {report.assessment_id}, {date_text(report.date)}")
+        _print_comparison(console, report.comparison)
+    return _tidy(buffer.getvalue())
