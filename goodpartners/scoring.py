@@ -187,7 +187,8 @@ def strengths_and_priorities(
 ) -> tuple[list[str], list[str], bool]:
     """The top and bottom scored competencies, never overlapping; ties go by framework order.
 
-    Returns the strength ids, the priority ids, and whether a tie decided who was listed.
+    Returns the strength ids, the priority ids, and whether any listed competency shares
+    its score with another, so that framework order decided its place.
     """
     scored = [(r.score, index, r.id) for index, r in enumerate(results) if r.score is not None]
     n_strengths = min(top, math.ceil(len(scored) / 2))
