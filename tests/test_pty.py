@@ -1,0 +1,84 @@
+"""`goodpartners assess` as a real process in a pseudo-terminal: Ctrl-C, then resume."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+pexpect = pytest.importorskip("pexpect")
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="pexpect needs a POSIX pty")
+
+PROMPT = r"Your answer \(1-5, n, s, b, \? or q\): "
+NOTE = r"press Enter to skip\): "
+
+
+def spawn(home: Path, *args: str) -> pexpect.spawn:
+    env = {**os.environ, "GOODPARTNERS_HOME": str(home), "NO_COLOR": "1", "COLUMNS": "80"}
+    return pexpect.spawn(
+        sys.executable,
+        ["-m", "goodpartners", "assess", *args],
+        env=env,
+        encoding="utf-8",
+        timeout=20,
+        dimensions=(40, 80),
+    )
+
+
+def test_ctrl_c_keeps_the_draft_and_the_next_run_offers_to_resume(private_home: Path) -> None:
+    child = spawn(private_home, "--format", "json", "--output", str(private_home / "r.json"))
+    child.expect("1 of 33")
+    child.expect(PROMPT)
+    child.sendline("4")
+    child.expect("2 of 33")
+    child.expect(PROMPT)
+    child.sendline("2")
+    child.expect("3 of 33")
+    child.expect(PROMPT)
+    child.sendintr()  # Ctrl-C at the third statement
+    child.expect("Stopped. Your answers so far are saved in")
+    child.expect("To carry on, run: goodpartners assess --resume")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    draft = private_home / "drafts" / "good-partners.json"
+    assert json.loads(draft.read_text())["answers"] == {"role-1": 4, "role-2": 2}
+
+    again = spawn(private_home, "--format", "json", "--output", str(private_home / "r.json"))
+    again.expect(r"You have an unfinished assessment from .* \(2 of 33")
+    again.expect(r"\[Y/n\] ")
+    again.sendline("")
+    again.expect("3 of 33")  # carries on where it stopped
+    for number in range(3, 34):
+        again.expect(PROMPT)
+        again.sendline("3")
+        if number % 3 == 0:
+            again.expect(NOTE)
+            again.sendline("")
+    again.expect("press Enter to finish: ")
+    again.sendline("")
+    again.expect(pexpect.EOF)
+    again.close()
+    assert again.exitstatus == 0
+    report = json.loads((private_home / "r.json").read_text())
+    assert report["answers"]["role-1"] == 4 and report["answers"]["role-2"] == 2
+    assert report["answers"]["soft-skills-3"] == 3
+    assert not draft.exists()
+
+
+def test_closed_terminal_loses_no_answers(private_home: Path) -> None:
+    import signal
+
+    child = spawn(private_home)
+    child.expect(PROMPT)
+    child.sendline("5")
+    child.expect("2 of 33")
+    child.expect(PROMPT)
+    child.kill(signal.SIGHUP)  # the terminal window is closed
+    child.expect(pexpect.EOF)
+    child.close()
+    draft = private_home / "drafts" / "good-partners.json"
+    assert json.loads(draft.read_text())["answers"] == {"role-1": 5}
