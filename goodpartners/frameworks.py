@@ -2,20 +2,34 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import platformdirs
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from goodpartners.errors import FrameworkError, FrameworkNotFoundError, Problem
-from goodpartners.models import Framework
+from goodpartners.models import (
+    Band,
+    Competency,
+    Framework,
+    Item,
+    Question,
+    Resource,
+    Scale,
+    Scoring,
+    Theme,
+)
 
 MAX_FRAMEWORK_BYTES = 1_000_000
+MAX_FRAMEWORK_DEPTH = 32
+"""Deepest nesting allowed; a real framework needs about ten levels."""
 FRAMEWORK_SUFFIXES = (".yaml", ".yml")
 DEFAULT_FRAMEWORK = "good-partners"
 
@@ -101,17 +115,21 @@ def load_framework_file(path: Path) -> Framework:
     """Read and validate one framework file, raising FrameworkError with every problem."""
     display = str(path)
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as file:
+            # Read one byte past the cap, so a huge file is refused without reading it all.
+            raw = file.read(MAX_FRAMEWORK_BYTES + 1)
     except OSError as exc:
-        raise _error(display, f"cannot read the file: {exc.strerror}") from None
+        raise _error(
+            display, f"cannot read the file ({exc.strerror}); check the path and try again"
+        ) from None
     return parse_framework(raw, display)
 
 
 def parse_framework(raw: bytes, display: str) -> Framework:
     """Validate framework YAML given as bytes; `display` names it in messages."""
     text = _decode(raw, display)
-    data, positions = _compose(text, display)
-    problems = _validate(data, positions, display)
+    data, positions, early = _compose(text, display)
+    problems = _validate(data, positions, display, early)
     if problems:
         raise FrameworkError(problems)
     return Framework.model_validate(data)
@@ -127,47 +145,91 @@ def _decode(raw: bytes, display: str) -> str:
     if len(raw) > MAX_FRAMEWORK_BYTES:
         raise _error(
             display,
-            f"the file is {len(raw):,} bytes, over the {MAX_FRAMEWORK_BYTES:,} byte limit "
-            "for a framework; is it the right file?",
+            f"the file is larger than the {MAX_FRAMEWORK_BYTES:,} byte limit for a framework; "
+            "check that it is the right file",
         )
     if not raw.strip():
         raise _error(
             display, "the file is empty; a framework needs at least id, title, scale and themes"
         )
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise _error(display, "the file is saved as UTF-16; save it as UTF-8 and try again")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_like_utf16(raw):
+        raise _error(
+            display,
+            "the file is saved as UTF-16; save it as UTF-8 "
+            "(in Notepad: Save As, Encoding: UTF-8) and try again",
+        )
     if b"\x00" in raw:
-        raise _error(display, "this is not a text file (it contains binary data); give a YAML file")
+        raise _error(
+            display,
+            "this is not a text file (it contains binary data); "
+            "check that you gave the right file, a framework saved as YAML text",
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
         line = raw[: exc.start].count(b"\n") + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        col = len(raw[line_start : exc.start].decode("utf-8", errors="replace")) + 1
         raise _error(
             display,
-            f"byte 0x{raw[exc.start]:02x} is not valid UTF-8; "
-            "save the file as UTF-8 (in Notepad: Save As, Encoding: UTF-8)",
+            f"the file is not saved as UTF-8 (byte 0x{raw[exc.start]:02x} here is not UTF-8; "
+            "it is often a curly quote or accent from Word); "
+            "save it as UTF-8 (in Notepad: Save As, Encoding: UTF-8) and try again",
             line,
             col,
         ) from None
     return text
 
 
+def _looks_like_utf16(raw: bytes) -> bool:
+    """UTF-16 without a byte order mark: plain text with a zero byte beside every character."""
+    if b"\x00" not in raw[:200]:
+        return False
+    for encoding in ("utf-16-le", "utf-16-be"):
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if all(ch.isprintable() or ch in "\t\r\n" for ch in text):
+            return True
+    return False
+
+
 class _SafeNoAliasLoader(yaml.SafeLoader):
-    """A pure-Python safe loader that refuses aliases, so a 'billion laughs' file cannot expand."""
+    """A pure-Python safe loader that refuses aliases, so a 'billion laughs' file cannot expand.
+
+    It also limits nesting, because composing is recursive and a file of a
+    hundred thousand '[' would otherwise end in a RecursionError.
+    """
+
+    _depth = 0
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()  # type: ignore[no-untyped-call]
-            mark = event.start_mark
-            raise _AliasRefused(mark.line + 1, mark.column + 1)
-        return super().compose_node(parent, index)
+            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+            raise _Refused(
+                "YAML aliases (*name) are not allowed in a framework; write the text out in full",
+                mark,
+            )
+        if self._depth >= MAX_FRAMEWORK_DEPTH:
+            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+            raise _Refused(
+                f"the file is nested more than {MAX_FRAMEWORK_DEPTH} levels deep; "
+                "check the indenting and the brackets",
+                mark,
+            )
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
-class _AliasRefused(Exception):
-    def __init__(self, line: int, column: int) -> None:
-        self.line = line
-        self.column = column
+class _Refused(Exception):
+    def __init__(self, message: str, mark: Any) -> None:
+        self.message = message
+        self.line = int(mark.line) + 1
+        self.column = int(mark.column) + 1
 
 
 @dataclass
@@ -185,17 +247,17 @@ class _Positions:
         return None
 
 
-def _compose(text: str, display: str) -> tuple[Any, _Positions]:
+def _compose(text: str, display: str) -> tuple[dict[str, Any], _Positions, list[Problem]]:
+    """Parse YAML into plain data, with the position of every node.
+
+    Problems found while reading values (repeated keys, refused tags) are
+    returned, not raised, so they are reported with the rest.
+    """
     loader = _SafeNoAliasLoader(text)
     try:
         node = loader.get_single_node()
-    except _AliasRefused as exc:
-        raise _error(
-            display,
-            "YAML aliases (*name) are not allowed in a framework; write the text out in full",
-            exc.line,
-            exc.column,
-        ) from None
+    except _Refused as exc:
+        raise _error(display, exc.message, exc.line, exc.column) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -203,6 +265,11 @@ def _compose(text: str, display: str) -> tuple[Any, _Positions]:
         problem = exc.problem or "not valid YAML"
         if "\t" in problem or "found character '\\t'" in problem:
             message = "a tab is used for indenting; YAML needs spaces, so replace tabs with spaces"
+        elif "another document" in problem:
+            message = (
+                "a second YAML document starts here (a '---' line); "
+                "keep one framework per file, or remove the extra '---'"
+            )
         else:
             message = f"not valid YAML: {problem}; check the indenting and quotes near here"
         raise _error(display, message, line, col) from None
@@ -217,7 +284,7 @@ def _compose(text: str, display: str) -> tuple[Any, _Positions]:
     positions = _Positions({}, {})
     problems: list[Problem] = []
     data = _construct(loader, node, (), positions, problems, display)
-    if problems:
+    if problems and not isinstance(data, dict):
         raise FrameworkError(problems)
     if not isinstance(data, dict):
         raise _error(
@@ -226,7 +293,26 @@ def _compose(text: str, display: str) -> tuple[Any, _Positions]:
             node.start_mark.line + 1,
             node.start_mark.column + 1,
         )
-    return data, positions
+    return data, positions, problems
+
+
+_YAML = "tag:yaml.org,2002:"
+_PLAIN_TAGS = {_YAML + name for name in ("str", "int", "float", "bool", "null", "timestamp")}
+_TEXT_TAGS = {_YAML + "merge", _YAML + "value"}  # '<<' and '=' are plain text here
+
+
+def _tag_problem(node: yaml.Node) -> str | None:
+    """Why a node's tag is refused, or None; only plain YAML is allowed, never objects."""
+    if isinstance(node, yaml.MappingNode):
+        allowed = node.tag == _YAML + "map"
+    elif isinstance(node, yaml.SequenceNode):
+        allowed = node.tag == _YAML + "seq"
+    else:
+        allowed = node.tag in _PLAIN_TAGS or node.tag in _TEXT_TAGS
+    if allowed:
+        return None
+    shown = node.tag.replace(_YAML, "!!", 1)
+    return f"the tag '{shown}' is not allowed in a framework; remove it and write plain text"
 
 
 def _construct(
@@ -237,15 +323,34 @@ def _construct(
     problems: list[Problem],
     display: str,
 ) -> Any:
-    positions.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    mark = node.start_mark
+    positions.values[path] = (mark.line + 1, mark.column + 1)
+    refused = _tag_problem(node)
+    if refused:
+        problems.append(
+            Problem(display, mark.line + 1, mark.column + 1, refused, _pretty_path(path))
+        )
+        return None
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
+            position = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            if not isinstance(key_node, yaml.ScalarNode):
+                problems.append(
+                    Problem(
+                        display,
+                        *position,
+                        "a key must be a plain word, such as 'text'; check the indenting",
+                        _pretty_path(path),
+                    )
+                )
+                continue
+            key = _construct(loader, key_node, path, _Positions({}, {}), problems, display)
+            if key is None and key_node.tag != _YAML + "null":
+                continue  # the key's tag was refused, and that is reported already
             if not isinstance(key, (str, int)) or isinstance(key, bool):
                 key = str(key)
             child = (*path, key)
-            position = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             if key in result:
                 problems.append(
                     Problem(
@@ -263,16 +368,17 @@ def _construct(
             _construct(loader, child, (*path, i), positions, problems, display)
             for i, child in enumerate(node.value)
         ]
+    if node.tag in _TEXT_TAGS:
+        return str(node.value)
     try:
         return loader.construct_object(node, deep=True)
     except yaml.constructor.ConstructorError as exc:
-        mark = node.start_mark
         problems.append(
             Problem(
                 display,
                 mark.line + 1,
                 mark.column + 1,
-                f"this value cannot be used in a framework ({exc.problem}); use plain text",
+                f"this value cannot be read ({exc.problem}); write it as plain text in quotes",
                 _pretty_path(path),
             )
         )
@@ -306,6 +412,29 @@ def _pretty_path(path: Path_) -> str:
     return out
 
 
+_MODELS_BY_KEY: dict[str, type[BaseModel]] = {
+    "scale": Scale,
+    "bands": Band,
+    "scoring": Scoring,
+    "meeting_questions": Question,
+    "themes": Theme,
+    "competencies": Competency,
+    "items": Item,
+    "resources": Resource,
+}
+
+
+def _unknown_key_message(loc: Path_) -> str:
+    name = str(loc[-1])
+    parents = [part for part in loc[:-1] if isinstance(part, str)]
+    model = _MODELS_BY_KEY.get(parents[-1], Framework) if parents else Framework
+    allowed = list(model.model_fields)
+    close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
+    if close:
+        return f"unknown key '{name}'; did you mean '{close[0]}'? (keys here: {', '.join(allowed)})"
+    return f"unknown key '{name}'; the keys allowed here are {', '.join(allowed)}"
+
+
 def _message(error: ErrorDetails) -> str:
     kind = error["type"]
     loc = error["loc"]
@@ -314,17 +443,21 @@ def _message(error: ErrorDetails) -> str:
     if kind == "missing":
         return f"'{name}' is missing; add it"
     if kind == "extra_forbidden":
-        return f"unknown key '{name}'; check the spelling (see docs/framework-format.md)"
+        return _unknown_key_message(tuple(loc))
+    if value is None and kind in _NEEDED:
+        return f"this is empty; give {_NEEDED[kind]} here"
     if kind == "string_pattern_mismatch":
-        return f"'{value}' is not a valid id; use only letters, digits, '-' and '_'"
+        return f"'{value}' is not a valid id; use only letters, digits, '-' and '_', no spaces"
     if kind in {"int_type", "int_parsing", "int_from_float"}:
         return f"'{value}' should be a whole number"
     if kind in {"float_type", "float_parsing"}:
         return f"'{value}' should be a number"
     if kind in {"bool_type", "bool_parsing"}:
         return f"'{value}' should be true or false"
+    if kind == "string_type" and isinstance(value, (dict, list)):
+        return "this should be text, not a list or a set of 'key: value' lines; check the indenting"
     if kind == "string_type":
-        return "this should be text"
+        return f"this should be text, but YAML reads it as a {_kind_of(value)}; put it in quotes"
     if kind == "list_type":
         return "this should be a list (lines starting with '- ')"
     if kind in {"dict_type", "model_type", "model_attributes_type"}:
@@ -332,24 +465,55 @@ def _message(error: ErrorDetails) -> str:
     if kind in {"too_short", "string_too_short"}:
         return "this must not be empty"
     if kind == "string_too_long":
-        return "this is too long"
+        limit = error.get("ctx", {}).get("max_length")
+        return f"this is too long; use at most {limit} characters"
     if kind == "value_error":
         return str(error["msg"]).removeprefix("Value error, ")
     return str(error["msg"])
 
 
-def _validate(data: dict[str, Any], positions: _Positions, display: str) -> list[Problem]:
+_NEEDED = {
+    "int_type": "a whole number",
+    "float_type": "a number",
+    "bool_type": "true or false",
+    "string_type": "some text",
+    "list_type": "a list (lines starting with '- ')",
+    "dict_type": "a set of 'key: value' lines",
+    "model_type": "a set of 'key: value' lines",
+}
+
+
+def _kind_of(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes/no value"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, (date, datetime)):
+        return "date"
+    return type(value).__name__
+
+
+def _validate(
+    data: dict[str, Any], positions: _Positions, display: str, early: list[Problem]
+) -> list[Problem]:
     problems: list[Problem] = []
+    # A value refused while reading is left out of the data; do not report it twice.
+    reported = {(problem.line, problem.column) for problem in early}
     try:
         Framework.model_validate(data)
     except ValidationError as exc:
         for error in exc.errors():
             path = tuple(error["loc"])
             at_key = error["type"] in {"extra_forbidden", "missing"}
+            if path and path[-1] == "[key]":  # a bad key in a dict, such as a scale label
+                path, at_key = path[:-1], True
             where = positions.find(path, key=at_key)
             line, col = where if where else (None, None)
+            if (line, col) in reported:
+                continue
             problems.append(Problem(display, line, col, _message(error), _pretty_path(path)))
-    for path, message, at_key in _cross_checks(data):
+    problems.extend(early)
+    for path, message, at_key in _cross_checks(data, positions):
         where = positions.find(path, key=at_key)
         line, col = where if where else (None, None)
         problems.append(Problem(display, line, col, message, _pretty_path(path)))
@@ -373,9 +537,12 @@ def _number(value: Any) -> float | None:
     return float(value)
 
 
-def _cross_checks(data: dict[str, Any]) -> list[tuple[Path_, str, bool]]:
-    """Rules that span the whole framework; they work on raw data so they run even
-    when some parts have type errors, and every problem is reported at once."""
+def _cross_checks(data: dict[str, Any], positions: _Positions) -> list[tuple[Path_, str, bool]]:
+    """Rules that span the whole framework.
+
+    They work on the raw data, so they run even when some parts have type
+    errors, and every problem is reported at once.
+    """
     found: list[tuple[Path_, str, bool]] = []
     seen: dict[str, Path_] = {}
 
@@ -383,9 +550,15 @@ def _cross_checks(data: dict[str, Any]) -> list[tuple[Path_, str, bool]]:
         if not isinstance(value, str):
             return
         if value in seen:
-            first = _pretty_path(seen[value]) or "the top"
+            where = positions.find(seen[value])
+            first = f"line {where[0]}" if where else _pretty_path(seen[value])
             found.append(
-                (path, f"id '{value}' is used twice (first at {first}); ids must be unique", False)
+                (
+                    path,
+                    f"id '{value}' is already used on {first}; "
+                    "every id must be unique, so rename one of them",
+                    False,
+                )
             )
         else:
             seen[value] = path
@@ -424,13 +597,16 @@ def _cross_checks(data: dict[str, Any]) -> list[tuple[Path_, str, bool]]:
                     found.append(
                         (
                             (*cpath, "descriptors", key),
-                            f"'{key}' is not a band id (bands: {', '.join(band_ids)})",
+                            f"'{key}' is not a band id; descriptors are keyed by the band ids "
+                            f"({', '.join(band_ids)})",
                             True,
                         )
                     )
 
     scale = _as_dict(data.get("scale"))
     low, high = _number(scale.get("min")), _number(scale.get("max"))
+    if low is not None and high is not None and high <= low:
+        low = high = None  # the scale itself is wrong, and that is reported already
     previous: float | None = None
     for i, band in enumerate(bands):
         lower = _number(_as_dict(band).get("min"))
@@ -439,23 +615,28 @@ def _cross_checks(data: dict[str, Any]) -> list[tuple[Path_, str, bool]]:
         path: Path_ = ("bands", i, "min")
         if low is not None and high is not None and not low <= lower <= high:
             found.append(
-                (path, f"band starts at {lower:g}, outside the scale {low:g} to {high:g}", False)
+                (
+                    path,
+                    f"this band starts at {lower:g}, outside the scale ({low:g} to {high:g}); "
+                    f"give it a min from {low:g} to {high:g}",
+                    False,
+                )
             )
         elif previous is not None and lower <= previous:
             found.append(
                 (
                     path,
-                    f"bands must go from lowest to highest, but this one starts at {lower:g}, "
-                    f"not above the one before ({previous:g})",
+                    f"this band starts at {lower:g}, but the band before it starts at "
+                    f"{previous:g}; list the bands from lowest to highest",
                     False,
                 )
             )
-        if i == 0 and low is not None and lower != low:
+        elif i == 0 and low is not None and lower != low:
             found.append(
                 (
                     path,
-                    f"the first band must start at the bottom of the scale ({low:g}), "
-                    f"so every score has a band",
+                    f"the first band starts at {lower:g}, so a score below that has no band; "
+                    f"set its min to the bottom of the scale ({low:g})",
                     False,
                 )
             )
