@@ -281,7 +281,7 @@ def assess(
         bool, typer.Option("--no-save", help="Do not keep the result in your history.")
     ] = False,
 ) -> None:
-    """Answer the questionnaire and get your personal development report."""
+    """Answer the questions and get your development report."""
     if resume and restart:
         raise UsageError("choose --resume or --restart, not both")
     chosen = load_framework(framework)
@@ -297,12 +297,16 @@ def assess(
     )
     previous = previous_assessment(assessment)
     if not no_save:
-        path = save_assessment(assessment)
-        typer.echo(f"Saved as {assessment.id} in {path.parent}", err=True)
-    discard = answers is None
-    if discard:
+        save_assessment(assessment)
+    if answers is None:
         discard_draft(chosen.id, assessment.quick)
     _emit(build_report(chosen, assessment, previous), fmt, output)
+    if not no_save:
+        typer.echo(
+            f"Saved as {assessment.id}. For a copy to print or keep, run: "
+            f"goodpartners report {assessment.id} --output report.html",
+            err=True,
+        )
 
 
 def _ask(framework: Framework, quick: bool, name: str | None, resume: bool, restart: bool) -> Any:
@@ -416,7 +420,7 @@ def history_compare(
     first: Annotated[str | None, typer.Argument(help="The earlier assessment id.")] = None,
     second: Annotated[str | None, typer.Argument(help="The later assessment id.")] = None,
 ) -> None:
-    """Compare two assessments; by default the last two on the same framework."""
+    """Compare two assessments (by default, your last two)."""
     if (first is None) != (second is None):
         raise UsageError("give two ids to compare, or none for the last two")
     if first is not None and second is not None:

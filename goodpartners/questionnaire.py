@@ -87,7 +87,7 @@ def _wrap(line: str, width: int) -> str:
     return textwrap.fill(line, width, subsequent_indent=indent)
 
 
-_LIST_LEAD = re.compile(r"^\s*(?:\d+\. |- )?(?:[^-]{0,24} - )?")
+_LIST_LEAD = re.compile(r"^\s*(?:\d+\. |- )?")
 
 
 def _isatty(stream: TextIO) -> bool:
@@ -278,6 +278,9 @@ class Questionnaire:
                     continue
                 if parsed.key == "?":
                     self.io.say(self._help(competency))
+                    self.io.say("")
+                    self.io.say(f"The statement again: {item.text}")
+                    self.io.say(scale_line(scale))
                     continue
                 if parsed.key == "q":
                     self.save(self.assessment)
@@ -347,8 +350,7 @@ class Questionnaire:
         total = len(self.order)
         while True:
             typed = self._ask_text(
-                f"Type a number (1-{total}) to change that answer, r to list them again, "
-                "or press Enter to finish: "
+                "Type a number to change it, r to list again, or press Enter to finish: "
             ).lower()
             if typed == "":
                 return

@@ -314,10 +314,6 @@ def test_framework_command_descriptions_fit_on_one_line() -> None:
     assert cut_short(listed_commands(run("framework", "--help").stdout)) == []
 
 
-@pytest.mark.xfail(
-    reason="the first sentences of 'assess' and 'history compare' are too long for an "
-    "80-column --help, so click cuts them short with '...'; shorten them",
-)
 def test_no_command_description_is_cut_short() -> None:
     shortened = []
     for path, _ in groups(command_tree()):
