@@ -231,6 +231,8 @@ def _emit(report: Report, fmt: ReportFormat | None, output: Path | None) -> None
         and chosen is ReportFormat.terminal
         and sys.stdout.isatty()
         and not os.environ.get("NO_COLOR")
+        # Old Windows consoles print colour codes as junk; Windows Terminal is fine.
+        and (sys.platform != "win32" or "WT_SESSION" in os.environ)
     )
     width = min(80, shutil.get_terminal_size((80, 24)).columns)
     text = render(report, chosen, color=color, width=width)
