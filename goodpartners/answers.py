@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from goodpartners.errors import AnswersError
-from goodpartners.models import NOT_APPLICABLE, Answer, Assessment, Framework, Scale
+from goodpartners.models import NOT_APPLICABLE, Answer, Assessment, Framework, Scale, now
 from goodpartners.questionnaire import questionnaire_items
 
 MAX_ANSWERS_BYTES = 1_000_000
@@ -110,17 +109,14 @@ def load_answers(
             + ", ".join(missing)
             + " (scored as not answered)"
         )
-    now = datetime.now().astimezone().replace(microsecond=0)
-    assessment = Assessment(
-        id=assessment_id,
-        name=name,
-        framework_id=framework.id,
-        framework_version=framework.version,
-        framework_title=framework.title,
-        quick=quick,
-        started=now,
-        finished=now,
-        answers={k: v for k, v in answers.items() if v is not None},
-        notes=notes,
+    when = now()
+    assessment = Assessment.start(
+        framework, assessment_id, name=name, quick=quick, when=when
+    ).model_copy(
+        update={
+            "finished": when,
+            "answers": {k: v for k, v in answers.items() if v is not None},
+            "notes": notes,
+        }
     )
     return assessment, warnings

@@ -6,7 +6,6 @@ import json
 import os
 import shutil
 import sys
-from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -44,7 +43,7 @@ from goodpartners.history import (
     save_assessment,
     save_draft,
 )
-from goodpartners.models import Assessment, Framework
+from goodpartners.models import Assessment, Framework, now
 from goodpartners.questionnaire import (
     InputEnded,
     Questionnaire,
@@ -293,7 +292,7 @@ def assess(
             typer.echo(f"Warning: {warning}", err=True)
     else:
         assessment = _ask(chosen, quick, name, resume, restart)
-    finished = assessment.finished or datetime.now().astimezone().replace(microsecond=0)
+    finished = assessment.finished or now()
     assessment = assessment.model_copy(
         update={"finished": finished, "id": new_id(finished), "skipped": []}
     )
@@ -314,16 +313,7 @@ def assess(
 def _ask(framework: Framework, quick: bool, name: str | None, resume: bool, restart: bool) -> Any:
     """Run the questionnaire on stdin/stdout, saving a draft after every answer."""
     io = StreamIO(sys.stdin, sys.stdout)
-    now = datetime.now().astimezone().replace(microsecond=0)
-    fresh = Assessment(
-        id="draft",
-        name=name,
-        framework_id=framework.id,
-        framework_version=framework.version,
-        framework_title=framework.title,
-        quick=quick,
-        started=now,
-    )
+    fresh = Assessment.start(framework, name=name, quick=quick)
     draft_file = draft_path(framework.id, quick)
     again = "goodpartners assess" + (" --quick" if quick else "") + " --resume"
     try:

@@ -320,3 +320,28 @@ class Assessment(BaseModel):
     skipped: list[str] = Field(
         default_factory=list, description="Item ids skipped for now (drafts only)."
     )
+
+    @classmethod
+    def start(
+        cls,
+        framework: Framework,
+        assessment_id: str = "draft",
+        name: str | None = None,
+        quick: bool = False,
+        when: datetime | None = None,
+    ) -> Assessment:
+        """A new, empty assessment of this framework."""
+        return cls(
+            id=assessment_id,
+            name=name,
+            framework_id=framework.id,
+            framework_version=framework.version,
+            framework_title=framework.title,
+            quick=quick,
+            started=when or now(),
+        )
+
+
+def now() -> datetime:
+    """The local time to the second, with its time zone, for saved records."""
+    return datetime.now().astimezone().replace(microsecond=0)
