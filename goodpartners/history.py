@@ -1,4 +1,4 @@
-"""Saved assessments and drafts on this computer: atomic writes, readable only by the user."""
+"""Saved assessments, prep cards and drafts on this computer: atomic, readable only by the user."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from pydantic import ValidationError
 from goodpartners.errors import AnswersError, HistoryError
 from goodpartners.files import ensure_private_dir, write_private
 from goodpartners.frameworks import data_home
-from goodpartners.models import Assessment
+from goodpartners.models import Assessment, PrepCard
+from goodpartners.prep import select_reflections
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]+$")
 
@@ -28,11 +29,11 @@ def drafts_dir() -> Path:
 
 
 def new_id(when: datetime, folder: Path | None = None) -> str:
-    """A readable id from the date and time, made unique within the folder."""
+    """A readable id from the date and time, unique among assessments and prep cards."""
     base = when.strftime("%Y%m%d-%H%M%S")
-    folder = folder or assessments_dir()
+    folders = [folder] if folder else [assessments_dir(), prep_dir()]
     candidate, n = base, 1
-    while (folder / f"{candidate}.json").exists():
+    while any((f / f"{candidate}.json").exists() for f in folders):
         n += 1
         candidate = f"{base}-{n}"
     return candidate
@@ -92,6 +93,11 @@ def find_assessment(id_or_path: str) -> tuple[Path, Assessment]:
     path = Path(id_or_path).expanduser()
     if path.is_file():
         return path, read_assessment(path)
+    if ID_PATTERN.match(id_or_path) and (prep_dir() / f"{id_or_path}.json").is_file():
+        raise HistoryError(
+            f"'{id_or_path}' is a prep card, not an assessment; "
+            f"run 'goodpartners history show {id_or_path}' to see it"
+        )
     raise HistoryError(
         f"no saved assessment called '{id_or_path}'; run 'goodpartners history list' to see them"
     )
@@ -119,9 +125,9 @@ def delete_assessment(assessment_id: str) -> Path:
 
 
 def delete_all() -> int:
-    """Delete every saved assessment and draft; returns how many files went."""
+    """Delete every saved assessment, prep card and draft; returns how many files went."""
     count = 0
-    for folder in (assessments_dir(), drafts_dir()):
+    for folder in (assessments_dir(), drafts_dir(), prep_dir(), prep_drafts_dir()):
         if folder.is_dir():
             for path in folder.glob("*.json"):
                 path.unlink()
@@ -130,9 +136,11 @@ def delete_all() -> int:
 
 
 def export_all() -> str:
-    """Every saved assessment as one JSON document."""
+    """Every saved assessment and prep card as one JSON document."""
     records = [json.loads(a.model_dump_json()) for _, a in list_assessments()]
-    return json.dumps({"assessments": records}, indent=2, ensure_ascii=False) + "\n"
+    cards = [json.loads(c.model_dump_json()) for _, c in list_prep_cards()]
+    document = {"assessments": records, "prep_cards": cards}
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
 def draft_path(framework_id: str, quick: bool) -> Path:
@@ -159,3 +167,117 @@ def load_draft(framework_id: str, quick: bool) -> Assessment | None:
 def discard_draft(framework_id: str, quick: bool) -> None:
     """Remove the draft once the assessment is finished or restarted."""
     draft_path(framework_id, quick).unlink(missing_ok=True)
+
+
+# Meeting prep cards ------------------------------------------------------------
+
+
+def prep_dir() -> Path:
+    """The folder of finished prep cards."""
+    return data_home() / "prep"
+
+
+def prep_drafts_dir() -> Path:
+    """The folder of unfinished meeting preps."""
+    return drafts_dir() / "prep"
+
+
+def read_prep_card(path: Path) -> PrepCard:
+    """Read a saved prep card file."""
+    try:
+        return PrepCard.model_validate_json(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise HistoryError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise HistoryError(f"{path}: cannot read it ({exc})") from None
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "the top"
+        raise HistoryError(
+            f"{path}: not a saved prep card ({where}: {first['msg']}); "
+            "give a file written by 'goodpartners prep'"
+        ) from None
+
+
+def save_prep_card(card: PrepCard) -> Path:
+    """Save a prep card (finished, or with its reflection) in the history folder."""
+    folder = ensure_private_dir(prep_dir())
+    return write_private(folder / f"{card.id}.json", card.model_dump_json(indent=2) + "\n")
+
+
+def list_prep_cards() -> list[tuple[Path, PrepCard]]:
+    """Every readable saved prep card, oldest first; unreadable files are skipped."""
+    folder = prep_dir()
+    found: list[tuple[Path, PrepCard]] = []
+    if not folder.is_dir():
+        return found
+    for path in folder.glob("*.json"):
+        try:
+            found.append((path, read_prep_card(path)))
+        except HistoryError:
+            continue
+    found.sort(key=lambda pair: (pair[1].finished or pair[1].started, pair[1].id))
+    return found
+
+
+def saved_kind(saved_id: str) -> str | None:
+    """'assessment' or 'prep card' for a saved id (assessments first), or None."""
+    if ID_PATTERN.match(saved_id) and (assessments_dir() / f"{saved_id}.json").is_file():
+        return "assessment"
+    return "prep card" if is_prep_card(saved_id) else None
+
+
+def is_prep_card(card_id: str) -> bool:
+    """Whether a saved prep card has this id."""
+    return bool(ID_PATTERN.match(card_id)) and (prep_dir() / f"{card_id}.json").is_file()
+
+
+def find_prep_card(card_id: str) -> tuple[Path, PrepCard]:
+    """A saved prep card by its id."""
+    if is_prep_card(card_id):
+        path = prep_dir() / f"{card_id}.json"
+        return path, read_prep_card(path)
+    raise HistoryError(
+        f"no saved prep card called '{card_id}'; run 'goodpartners history list' to see them"
+    )
+
+
+def delete_prep_card(card_id: str) -> Path:
+    """Delete one saved prep card by id."""
+    path, _ = find_prep_card(card_id)
+    path.unlink()
+    return path
+
+
+def prep_draft_path(framework_id: str) -> Path:
+    """Where the unfinished meeting prep for this framework is kept."""
+    return prep_drafts_dir() / f"{framework_id}.json"
+
+
+def save_prep_draft(card: PrepCard) -> Path:
+    """Save meeting prep progress; called after every answer."""
+    return write_private(prep_draft_path(card.framework_id), card.model_dump_json(indent=2) + "\n")
+
+
+def load_prep_draft(framework_id: str) -> PrepCard | None:
+    """The unfinished meeting prep for this framework, if there is one."""
+    path = prep_draft_path(framework_id)
+    if not path.is_file():
+        return None
+    try:
+        return read_prep_card(path)
+    except HistoryError:
+        return None
+
+
+def discard_prep_draft(framework_id: str) -> None:
+    """Remove the draft once the prep card is finished or restarted."""
+    prep_draft_path(framework_id).unlink(missing_ok=True)
+
+
+def reflections_for(assessment: Assessment, previous: Assessment | None) -> list[PrepCard]:
+    """Prep cards whose reflections belong in this assessment's report."""
+    until = assessment.finished or assessment.started
+    since = (previous.finished or previous.started) if previous else None
+    cards = [card for _, card in list_prep_cards()]
+    return select_reflections(cards, assessment.framework_id, until, since)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -345,3 +345,84 @@ class Assessment(BaseModel):
 def now() -> datetime:
     """The local time to the second, with its time zone, for saved records."""
     return datetime.now().astimezone().replace(microsecond=0)
+
+
+class Offer(BaseModel):
+    """Something the worker offers at a meeting, and roughly how many hours it needs."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    text: str
+    hours: float | None = Field(default=None, description="Hours it needs in the next month.")
+
+
+class Partner(BaseModel):
+    """Someone who will be at the meeting, and what the worker knows of their objectives."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    who: str = Field(description="Organisation and role, for example 'Probation - officer'.")
+    objectives: str | None = Field(default=None, description="None until asked.")
+    find_out: str | None = Field(default=None, description="None until asked.")
+
+
+class Focus(ResultModel):
+    """A competency to focus on in a meeting: one of the lowest quick-check scores."""
+
+    id: str
+    name: str
+    score: float | None
+    band_name: str | None
+    behaviour: str = Field(description="What doing it well looks like, from the framework.")
+
+
+class PrepCard(BaseModel):
+    """Preparation for one meeting, and the reflection after it, as saved on this computer.
+
+    A draft fills in step by step; a field that is None has not been asked yet.
+    """
+
+    model_config = ConfigDict(extra="ignore")
+
+    format_version: int = 1
+    kind: Literal["prep"] = "prep"
+    id: str
+    framework_id: str
+    framework_version: str
+    framework_title: str
+    started: datetime
+    finished: datetime | None = None
+    meeting: str | None = None
+    meeting_date: date | None = None
+    partners: list[Partner] | None = None
+    check: Assessment = Field(description="The quick check, answered as part of the prep.")
+    check_done: bool = False
+    questions: dict[str, str] = Field(
+        default_factory=dict, description="The meeting questions as asked, keyed by id."
+    )
+    answers: dict[str, str] = Field(
+        default_factory=dict, description="Free-text answers, keyed by meeting question id."
+    )
+    offers: list[Offer] | None = None
+    hours_available: float | None = Field(
+        default=None, description="Hours the worker really has in the next month."
+    )
+    focus: list[Focus] = Field(default_factory=list)
+    reflective_prompts: list[str] = Field(default_factory=list)
+    reflection_draft: dict[str, str] | None = None
+    reflection: Reflection | None = None
+
+    @classmethod
+    def start(cls, framework: Framework, when: datetime | None = None) -> PrepCard:
+        """A new, empty prep card for this framework, with its quick check."""
+        started = when or now()
+        return cls(
+            id="draft",
+            framework_id=framework.id,
+            framework_version=framework.version,
+            framework_title=framework.title,
+            started=started,
+            check=Assessment.start(framework, quick=True, when=started),
+            questions={q.id: q.text for q in framework.meeting_questions},
+            reflective_prompts=list(framework.reflective_prompts),
+        )

@@ -202,11 +202,13 @@ class Questionnaire:
         assessment: Assessment,
         io: QuestionIO,
         save: Callable[[Assessment], object],
+        ask_notes: bool = True,
     ) -> None:
         self.framework = framework
         self.assessment = assessment
         self.io = io
         self.save = save
+        self.ask_notes = ask_notes  # the meeting prep keeps its quick check to two minutes
         self.order = questionnaire_items(framework, assessment.quick)
         self.number = {item.id: n for n, (_, item) in enumerate(self.order, start=1)}
 
@@ -250,7 +252,7 @@ class Questionnaire:
                     index -= 1
                 continue
             ends_competency = index + 1 == len(items) or items[index + 1][0].id != competency.id
-            if ends_competency and not second_pass:
+            if ends_competency and not second_pass and self.ask_notes:
                 self._offer_note(competency)
             index += 1
 
@@ -404,15 +406,23 @@ def choose_start(
     restart: bool = False,
 ) -> Assessment:
     """Carry on from the draft or start afresh: as the flags say, or by asking."""
-    if draft is None:
-        if resume:
-            io.say("There is no unfinished assessment to resume, so this starts a new one.")
-        return fresh
-    if restart:
-        return fresh
-    if resume:
-        return draft
-    io.say(draft_summary(framework, draft))
-    if ask_yes_no(io, "Carry on with it? (n starts again and replaces it)", default=True):
+    summary = draft_summary(framework, draft) if draft is not None else None
+    if draft is not None and carry_on(io, summary, "assessment", resume, restart):
         return draft
     return fresh
+
+
+def carry_on(
+    io: QuestionIO, summary: str | None, what: str, resume: bool = False, restart: bool = False
+) -> bool:
+    """Whether to carry on with an unfinished draft (summary is None when there is none)."""
+    if summary is None:
+        if resume:
+            io.say(f"There is no unfinished {what} to resume, so this starts a new one.")
+        return False
+    if restart:
+        return False
+    if resume:
+        return True
+    io.say(summary)
+    return ask_yes_no(io, "Carry on with it? (n starts again and replaces it)", default=True)

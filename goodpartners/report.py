@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
 
-from goodpartners.models import Answer, Assessment, Framework
+from goodpartners.models import Answer, Assessment, Framework, PrepCard
+from goodpartners.prep import ReflectionView, reflection_view
 from goodpartners.questionnaire import describe_answer, questionnaire_items
 from goodpartners.scoring import band_for, score_assessment, scoring_rules
 
@@ -121,12 +123,19 @@ class Report(View):
     rules: str
     reflective_prompts: list[str]
     comparison: Comparison | None
+    reflections: list[ReflectionView] = []
 
 
 def build_report(
-    framework: Framework, assessment: Assessment, previous: Assessment | None = None
+    framework: Framework,
+    assessment: Assessment,
+    previous: Assessment | None = None,
+    cards: Sequence[PrepCard] = (),
 ) -> Report:
-    """Score an assessment and gather everything the renderers show."""
+    """Score an assessment and gather everything the renderers show.
+
+    `cards` are prep cards whose after-meeting reflections belong in this report.
+    """
     result = score_assessment(framework, assessment.answers, quick=assessment.quick)
     bands = {b.id: b for b in framework.bands}
     views: dict[str, CompetencyView] = {}
@@ -213,6 +222,7 @@ def build_report(
         rules=scoring_rules(framework),
         reflective_prompts=list(framework.reflective_prompts),
         comparison=_compare(framework, assessment, result.overall, views, previous),
+        reflections=[reflection_view(c, c.reflection) for c in cards if c.reflection is not None],
     )
 
 

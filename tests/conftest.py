@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
 from goodpartners.frameworks import load_framework
-from goodpartners.models import Assessment, Framework
+from goodpartners.models import Assessment, Framework, Offer, Partner, PrepCard, Reflection
+from goodpartners.prep import finish_card
 
 DATA = Path(__file__).parent / "data"
 GOLDEN = Path(__file__).parent / "golden"
@@ -82,3 +83,67 @@ def earlier_assessment() -> Assessment:
     """An earlier assessment on the same framework, for the comparison section."""
     earlier = {k: (v - 1 if isinstance(v, int) and v > 1 else v) for k, v in FIXED_ANSWERS.items()}
     return make_assessment(earlier, when=WHEN - timedelta(days=90), assessment_id="20260804-093000")
+
+
+# One prep card between the earlier assessment and the fixed one, so the fixed report
+# shows its reflection. Its offers need 14 hours against 6, so the card flags it.
+CARD_WHEN = datetime(2026, 10, 12, 16, 15, tzinfo=timezone.utc)
+CARD_CHECK: dict[str, int | str] = {
+    "role-1": 4, "offer-1": 2, "realistic-1": 2, "present-1": 5, "critical-friend-1": 4,
+    "reflective-1": 3, "others-objectives-1": 4, "know-partners-1": "n/a",
+    "respect-skills-1": 5, "step-back-1": 4, "soft-skills-1": 3,
+}  # fmt: skip
+
+
+def make_prep_card(
+    framework: Framework,
+    card_id: str = "20261012-161500",
+    when: datetime = CARD_WHEN,
+    meeting: str = "Case review for J.S.",
+    reflected: bool = True,
+) -> PrepCard:
+    """A finished prep card with fixed dates and answers, for goldens and history tests."""
+    card = PrepCard.start(framework, when=when - timedelta(minutes=9))
+    card.meeting = meeting
+    card.meeting_date = date(2026, 10, 15)
+    card.partners = [
+        Partner(
+            who="Housing Options - housing officer",
+            objectives="Move J on to his own flat within eight weeks",
+            find_out="Whether J is on the housing register yet",
+        ),
+        Partner(who="Probation - probation officer", objectives="", find_out=""),
+    ]
+    card.check.answers = dict(CARD_CHECK)  # type: ignore[arg-type]
+    card.check_done = True
+    card.answers = {
+        "role-summary": "I am J's key worker at Riverside hostel. I am here to speak for "
+        "what J wants and to agree who does what.",
+        "expect": "A date for the move-on panel, and who will chase the GP letter.",
+        "not-promise": "Money for a deposit. I will not take on J's benefit claim.",
+        "key-partners": "J's GP, and his sister, who will not be at the meeting.",
+        "room": "Keep my update to two minutes and ask J's probation officer first.",
+    }
+    card.offers = [
+        Offer(text="Weekly key-work session with J", hours=8),
+        Offer(text="Go with J to the housing appointment", hours=6),
+    ]
+    card.hours_available = 6
+    card = finish_card(framework, card, card_id, when)
+    if reflected:
+        card.reflection = Reflection(
+            written=when + timedelta(days=4),
+            answers={
+                "offer": "I said I could only do six hours, and we dropped the appointment.",
+                "realistic": "I asked who would do each action, and by when.",
+                "learned": "Housing need a GP letter before the panel.",
+                "differently": "",
+            },
+        )
+    return card
+
+
+@pytest.fixture
+def fixed_card(framework: Framework) -> PrepCard:
+    """The one fixed prep card the card goldens are built from, with its reflection."""
+    return make_prep_card(framework)

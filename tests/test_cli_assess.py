@@ -210,7 +210,9 @@ def test_history_list_show_and_path(
     private_home: Path, fixed_assessment: Assessment, earlier_assessment: Assessment
 ) -> None:
     empty = runner.invoke(app, ["history", "list"])
-    assert empty.stdout == "No saved assessments yet. Run 'goodpartners assess' to make one.\n"
+    assert empty.stdout == (
+        "Nothing saved yet. Run 'goodpartners assess' or 'goodpartners prep' to make one.\n"
+    )
     store(fixed_assessment, earlier_assessment)
     listed = runner.invoke(app, ["history", "list"])
     assert listed.stdout == (

@@ -82,3 +82,51 @@ def test_closed_terminal_loses_no_answers(private_home: Path) -> None:
     child.close()
     draft = private_home / "drafts" / "good-partners.json"
     assert json.loads(draft.read_text())["answers"] == {"role-1": 5}
+
+
+def spawn_prep(home: Path, *args: str) -> pexpect.spawn:
+    env = {**os.environ, "GOODPARTNERS_HOME": str(home), "NO_COLOR": "1", "COLUMNS": "80"}
+    return pexpect.spawn(
+        sys.executable,
+        ["-m", "goodpartners", "prep", *args],
+        env=env,
+        encoding="utf-8",
+        timeout=20,
+        dimensions=(40, 80),
+    )
+
+
+def test_prep_ctrl_c_keeps_the_draft_and_resume_carries_on(private_home: Path) -> None:
+    child = spawn_prep(private_home)
+    child.expect("Meeting: ")
+    child.sendline("Case review for J.S.")
+    child.expect("Date: ")
+    child.sendline("2026-11-12")
+    child.expect(r"1\. ")
+    child.sendline("Probation - probation officer")
+    child.expect(r"2\. ")
+    child.sendline("")
+    child.expect("1 of 11")
+    child.expect(PROMPT)
+    child.sendline("4")
+    child.expect("2 of 11")
+    child.expect(PROMPT)
+    child.sendintr()  # Ctrl-C in the quick check
+    child.expect("Stopped. Your answers so far are saved in")
+    child.expect("To carry on, run: goodpartners prep --resume")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    draft = private_home / "drafts" / "prep" / "good-partners.json"
+    saved = json.loads(draft.read_text())
+    assert saved["meeting"] == "Case review for J.S."
+    assert saved["check"]["answers"] == {"role-1": 4}
+
+    again = spawn_prep(private_home, "--resume", "--output", str(private_home / "card.json"))
+    again.expect("Carrying on from where you stopped.")
+    again.expect("2 of 11")
+    again.sendintr()  # and once more, at once: still nothing lost
+    again.expect(pexpect.EOF)
+    again.close()
+    assert again.exitstatus == 130
+    assert json.loads(draft.read_text())["check"]["answers"] == {"role-1": 4}

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from goodpartners.models import Assessment, Framework
+from goodpartners.models import Assessment, Framework, PrepCard
 from goodpartners.render import ReportFormat, render
 from goodpartners.report import build_report
 from tests.conftest import GOLDEN, make_assessment
@@ -32,8 +32,11 @@ def test_report_matches_golden(
     framework: Framework,
     fixed_assessment: Assessment,
     earlier_assessment: Assessment,
+    fixed_card: PrepCard,
 ) -> None:
-    report = build_report(framework, fixed_assessment, previous=earlier_assessment)
+    report = build_report(
+        framework, fixed_assessment, previous=earlier_assessment, cards=[fixed_card]
+    )
     text = render(report, fmt, color=False, width=80)
     golden = GOLDEN / f"report.{SUFFIX[fmt]}"
     if os.environ.get("UPDATE_GOLDEN"):

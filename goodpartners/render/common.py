@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 BAR_WIDTH = 20
+REFLECTIONS_INTRO = "What you wrote after meetings you prepared for with goodpartners prep."
 
 
 def score_text(score: float | None) -> str:
@@ -39,3 +40,27 @@ def bar(score: float | None, low: int, high: int, width: int = BAR_WIDTH) -> str
         return ""
     filled = round(fraction(score, low, high) * width)
     return "█" * filled + "░" * (width - filled)
+
+
+def hours_text(hours: float | None) -> str:
+    """Hours as a plain number, such as 4 or 1.5; a dash when not given."""
+    return "-" if hours is None else f"{round(hours, 1):g}"
+
+
+def focus_text(band_name: str | None) -> str:
+    """Why a competency is a focus, in a few words."""
+    return f"your quick check: {band_name}" if band_name else "from your quick check"
+
+
+CARD_SECTIONS = {
+    "role": "My role",
+    "offer": "My offer and its limits",
+    "partners": "The partners",
+    "focus": "In the meeting, focus on",
+    "after": "After the meeting, ask yourself",
+    "reflection": "My reflection after the meeting",
+    "other": "Other notes",
+}
+"""The card's section headings, the same in every format."""
+MORE_QUESTIONS = "More questions to think about"
+"""Above the framework's reflective prompts, after the three questions about the meeting."""

@@ -1,4 +1,4 @@
-"""The personal development report as one self-contained HTML file (Jinja2, autoescaped)."""
+"""The report and the prep card as self-contained HTML files (Jinja2, autoescaped)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,18 @@ from functools import cache
 
 import jinja2
 
-from goodpartners.render.common import change_text, date_text, fraction, score_text
+from goodpartners.prep import CardView
+from goodpartners.render.common import (
+    CARD_SECTIONS,
+    MORE_QUESTIONS,
+    REFLECTIONS_INTRO,
+    change_text,
+    date_text,
+    focus_text,
+    fraction,
+    hours_text,
+    score_text,
+)
 from goodpartners.report import Report
 
 BAND_COLOURS = ("#f4d6d2", "#f7e8bf", "#d3ead5", "#d4e6f4", "#e6daf0")
@@ -27,6 +38,8 @@ def environment() -> jinja2.Environment:
     env.filters["score"] = score_text
     env.filters["change"] = change_text
     env.filters["date"] = date_text
+    env.filters["hours"] = hours_text
+    env.filters["focus"] = focus_text
     return env
 
 
@@ -64,5 +77,12 @@ def render_html(report: Report) -> str:
             segments=band_segments(report),
             bar_colours=bar_colours,
             widths=widths,
+            reflections_intro=REFLECTIONS_INTRO,
         )
     )
+
+
+def render_card_html(card: CardView) -> str:
+    """The meeting prep card as a standalone HTML page that prints on one A4 sheet."""
+    template = environment().get_template("prep.html.j2")
+    return template.render(card=card, sections=CARD_SECTIONS, more_questions=MORE_QUESTIONS)

@@ -1,10 +1,11 @@
-"""The personal development report as JSON: everything, keyed by id."""
+"""The personal development report and the prep card as JSON: everything, keyed by id."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
+from goodpartners.prep import CardView
 from goodpartners.report import Report
 
 
@@ -56,6 +57,16 @@ def report_data(report: Report) -> dict[str, Any]:
         "comparison": (
             report.comparison.model_dump(mode="json") if report.comparison is not None else None
         ),
+        "reflections": [
+            {
+                "card_id": r.card_id,
+                "meeting": r.meeting,
+                "meeting_date": r.meeting_date.isoformat(),
+                "written": r.written.isoformat(),
+                "answers": [{"question": a.label, "answer": a.text} for a in r.answers],
+            }
+            for r in report.reflections
+        ],
         "rules": report.rules,
     }
 
@@ -63,3 +74,13 @@ def report_data(report: Report) -> dict[str, Any]:
 def render_json(report: Report) -> str:
     """The report as indented JSON text."""
     return json.dumps(report_data(report), indent=2, ensure_ascii=False) + "\n"
+
+
+def card_data(card: CardView) -> dict[str, Any]:
+    """The prep card as plain data, with the offers' hours and the over-promising flag."""
+    return {"format_version": 1, "kind": "prep-card", **card.model_dump(mode="json")}
+
+
+def render_card_json(card: CardView) -> str:
+    """The prep card as indented JSON text."""
+    return json.dumps(card_data(card), indent=2, ensure_ascii=False) + "\n"

@@ -1,10 +1,21 @@
-"""The personal development report as Markdown."""
+"""The personal development report and the meeting prep card as Markdown."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from goodpartners.render.common import bar, change_text, date_text, score_text
+from goodpartners.prep import CardView
+from goodpartners.render.common import (
+    CARD_SECTIONS,
+    MORE_QUESTIONS,
+    REFLECTIONS_INTRO,
+    bar,
+    change_text,
+    date_text,
+    focus_text,
+    hours_text,
+    score_text,
+)
 from goodpartners.report import CompetencyView, Report
 
 
@@ -96,6 +107,19 @@ def render_markdown(report: Report) -> str:
     else:
         add("You did not add any notes.")
     add("")
+    if report.reflections:
+        add("## Reflections after meetings")
+        add("")
+        add(REFLECTIONS_INTRO)
+        add("")
+        for reflection in report.reflections:
+            add(f"### {reflection.meeting}, {reflection.meeting_when}")
+            add("")
+            for said in reflection.answers:
+                add(f"- **{said.label}** {cell(said.text)}")
+            if not reflection.answers:
+                add("- You left every question blank.")
+            add("")
     add("## My plan")
     add("")
     add("Fill this in, on your own or with your manager.")
@@ -170,3 +194,96 @@ def _priority(add: Callable[[str], None], comp: CompetencyView) -> None:
     for prompt in comp.prompts:
         add(f"- {prompt}")
     add("")
+
+
+def render_card_markdown(card: CardView) -> str:
+    """The meeting prep card as Markdown text."""
+    out: list[str] = []
+    add = out.append
+
+    def labelled(label: str, text: str | None) -> None:
+        if text:
+            add(f"**{label}:** {text}")
+            add("")
+
+    add(f"# Meeting prep card: {card.meeting}")
+    add("")
+    add(f"**When:** {card.meeting_when}")
+    add("")
+    add(f"## {CARD_SECTIONS['role']}")
+    add("")
+    add(card.role or "Not written yet.")
+    add("")
+    labelled("What I want from this meeting", card.expect)
+    add(f"## {CARD_SECTIONS['offer']}")
+    add("")
+    if card.offers:
+        add("| What I will offer | Hours next month |")
+        add("| --- | --- |")
+        for offer in card.offers:
+            add(f"| {cell(offer.text)} | about {hours_text(offer.hours)} |")
+        add("")
+    else:
+        add("No offers listed.")
+        add("")
+    if card.capacity is not None:
+        warning = "**Warning:** " if card.capacity.over else ""
+        add(f"{warning}{card.capacity.message}")
+        add("")
+    labelled("What I will not promise", card.not_promise)
+    add(f"## {CARD_SECTIONS['partners']}")
+    add("")
+    if card.partners:
+        add("| Who | Their objectives | What I still need to find out |")
+        add("| --- | --- | --- |")
+        for partner in card.partners:
+            add(
+                f"| {cell(partner.who)} | {cell(partner.objectives) or 'Not known yet'} "
+                f"| {cell(partner.find_out) or 'Nothing noted'} |"
+            )
+    else:
+        add(card.partners_note or "No partners named.")
+    add("")
+    labelled("Key partners for this person", card.key_partners)
+    add(f"## {CARD_SECTIONS['focus']}")
+    add("")
+    for n, focus in enumerate(card.focus, start=1):
+        add(f"{n}. **{focus.name}** ({focus_text(focus.band_name)}). Aim for: {focus.behaviour}")
+    if not card.focus:
+        add("No focus yet: the quick check had no answers to go on.")
+    add("")
+    labelled("How I will leave room for others", card.room)
+    if card.other:
+        add(f"## {CARD_SECTIONS['other']}")
+        add("")
+        for item in card.other:
+            labelled(item.label, item.text)
+    add(f"## {CARD_SECTIONS['after']}")
+    add("")
+    for question in card.after_questions:
+        add(f"- {question}")
+    add("")
+    if card.reflective_prompts:
+        add(f"{MORE_QUESTIONS}:")
+        add("")
+        for prompt in card.reflective_prompts:
+            add(f"- {prompt}")
+        add("")
+    if card.reflection is None:
+        add(f"Then write your answers down: `{card.after_command}`")
+        add("")
+    if card.reflection is not None:
+        add(f"## {CARD_SECTIONS['reflection']}")
+        add("")
+        add(f"Written {date_text(card.reflection.written)}.")
+        add("")
+        for answer in card.reflection.answers:
+            add(f"- **{answer.label}** {cell(answer.text)}")
+        if not card.reflection.answers:
+            add("- You left every question blank.")
+        add("")
+    add(
+        f"*Card {card.card_id}, made {date_text(card.made)}, "
+        f"with {card.framework_title} {card.framework_version}.*"
+    )
+    return "\n".join(out) + "\n"

@@ -1,4 +1,4 @@
-"""The personal development report for the terminal, with rich; fits 80 columns."""
+"""The personal development report and the meeting prep card for the terminal; 80 columns."""
 
 from __future__ import annotations
 
@@ -9,7 +9,18 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from goodpartners.render.common import bar, change_text, date_text, score_text
+from goodpartners.prep import CardView
+from goodpartners.render.common import (
+    CARD_SECTIONS,
+    MORE_QUESTIONS,
+    REFLECTIONS_INTRO,
+    bar,
+    change_text,
+    date_text,
+    focus_text,
+    hours_text,
+    score_text,
+)
 from goodpartners.report import Comparison, Report
 
 BAND_STYLES = ("red", "yellow", "green", "cyan", "magenta")
@@ -107,6 +118,13 @@ def render_terminal(report: Report, color: bool = False, width: int = 80) -> str
     if report.notes:
         heading("Your notes")
         _bullets(console, [f"{c.name}: {c.note}" for c in report.notes])
+    if report.reflections:
+        heading("Reflections after meetings")
+        console.print(REFLECTIONS_INTRO)
+        for reflection in report.reflections:
+            console.print(Text(f"{reflection.meeting}, {reflection.meeting_when}", style="bold"))
+            answers = [f"{a.label} {a.text}" for a in reflection.answers]
+            _bullets(console, answers or ["You left every question blank."])
     if report.not_scored:
         heading("Not scored")
         _bullets(console, [f"{c.name}: {c.reason}." for c in report.not_scored])
@@ -168,4 +186,92 @@ def render_comparison(report: Report, width: int = 80) -> str:
     else:
         console.print(f"Assessment {report.assessment_id}, {date_text(report.date)}")
         _print_comparison(console, report.comparison)
+    return _tidy(buffer.getvalue())
+
+
+def render_card_terminal(card: CardView, color: bool = False, width: int = 80) -> str:
+    """The meeting prep card as terminal text; with colour only when asked for."""
+    buffer = io.StringIO()
+    console = _console(buffer, color, width)
+
+    def heading(key: str) -> None:
+        console.print()
+        console.print(Text(CARD_SECTIONS[key], style="bold underline"))
+
+    def labelled(label: str, text: str | None) -> None:
+        if text:
+            line = Text()
+            line.append(f"{label}: ", style="bold")
+            line.append(text)
+            console.print(line)
+
+    console.print(Text(f"Meeting prep card: {card.meeting}", style="bold"))
+    console.print(f"When: {card.meeting_when}")
+
+    heading("role")
+    console.print(Text(card.role or "Not written yet."))
+    labelled("What I want from this meeting", card.expect)
+
+    heading("offer")
+    _bullets(console, [f"{o.text}: about {hours_text(o.hours)} hours" for o in card.offers])
+    if not card.offers:
+        console.print("No offers listed.")
+    if card.capacity is not None:
+        warning = card.capacity.over
+        line = Text()
+        if warning:
+            line.append("Warning: ", style="bold red" if color else "bold")
+        line.append(card.capacity.message, style="red" if warning and color else "")
+        console.print(line)
+    labelled("What I will not promise", card.not_promise)
+
+    heading("partners")
+    for partner in card.partners:
+        console.print(Text(partner.who, style="bold"))
+        _bullets(
+            console,
+            [
+                f"Their objectives: {partner.objectives or 'not known yet'}",
+                f"To find out: {partner.find_out or 'nothing noted'}",
+            ],
+            indent=2,
+        )
+    if not card.partners:
+        console.print(Text(card.partners_note or "No partners named."))
+    labelled("Key partners for this person", card.key_partners)
+
+    heading("focus")
+    _bullets(
+        console,
+        [f"{f.name} ({focus_text(f.band_name)}). Aim for: {f.behaviour}" for f in card.focus],
+        numbered=True,
+    )
+    if not card.focus:
+        console.print("No focus yet: the quick check had no answers to go on.")
+    labelled("How I will leave room for others", card.room)
+
+    if card.other:
+        heading("other")
+        for item in card.other:
+            labelled(item.label, item.text)
+
+    heading("after")
+    _bullets(console, card.after_questions)
+    if card.reflective_prompts:
+        console.print(f"{MORE_QUESTIONS}:")
+        _bullets(console, card.reflective_prompts)
+    if card.reflection is None:
+        console.print(f"Then write your answers down: {card.after_command}")
+
+    if card.reflection is not None:
+        heading("reflection")
+        console.print(f"Written {date_text(card.reflection.written)}.")
+        answers = [f"{a.label} {a.text}" for a in card.reflection.answers]
+        _bullets(console, answers or ["You left every question blank."])
+
+    console.print()
+    console.print(
+        f"Card {card.card_id}, made {date_text(card.made)}, "
+        f"with {card.framework_title} {card.framework_version}."
+    )
     return _tidy(buffer.getvalue())
