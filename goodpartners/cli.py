@@ -6,14 +6,17 @@ import json
 import os
 import shutil
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import typer
 from typer.core import TyperGroup
 
 from goodpartners import __version__
-from goodpartners.answers import load_answers
+from goodpartners.answers import load_answers, load_prep_answers, load_reflection_answers
 from goodpartners.errors import (
     FrameworkError,
     FrameworkNotFoundError,
@@ -32,27 +35,40 @@ from goodpartners.frameworks import (
 from goodpartners.history import (
     delete_all,
     delete_assessment,
+    delete_prep_card,
     discard_draft,
+    discard_prep_draft,
     draft_path,
     export_all,
     find_assessment,
+    find_prep_card,
     list_assessments,
+    list_prep_cards,
     load_draft,
+    load_prep_draft,
     new_id,
+    prep_draft_path,
     previous_assessment,
+    reflections_for,
     save_assessment,
     save_draft,
+    save_prep_card,
+    save_prep_draft,
+    saved_kind,
 )
-from goodpartners.models import Assessment, Framework, now
+from goodpartners.interview import PrepInterview, ask_reflection, prep_summary, short
+from goodpartners.models import Assessment, Framework, PrepCard, Reflection, now
+from goodpartners.prep import build_card, finish_card, parse_meeting_date, reflection_questions
 from goodpartners.questionnaire import (
     InputEnded,
     Questionnaire,
     SaveAndQuit,
     StreamIO,
     ask_yes_no,
+    carry_on,
     choose_start,
 )
-from goodpartners.render import SUFFIXES, ReportFormat, render
+from goodpartners.render import SUFFIXES, ReportFormat, render, render_card
 from goodpartners.render.terminal import render_comparison
 from goodpartners.report import Report, build_report
 from goodpartners.scoring import scoring_rules
@@ -223,6 +239,16 @@ def framework_json_schema() -> dict[str, Any]:
 
 def _emit(report: Report, fmt: ReportFormat | None, output: Path | None) -> None:
     """Render a report to --output (private, atomic) or to stdout."""
+    _write(lambda chosen, color, width: render(report, chosen, color, width), fmt, output, "Report")
+
+
+def _write(
+    draw: Callable[[ReportFormat, bool, int], str],
+    fmt: ReportFormat | None,
+    output: Path | None,
+    what: str,
+) -> None:
+    """Draw a report or card in the chosen format, to --output (private, atomic) or stdout."""
     chosen = fmt or (SUFFIXES.get(output.suffix.lower()) if output else None)
     chosen = chosen or ReportFormat.terminal
     color = (
@@ -234,10 +260,10 @@ def _emit(report: Report, fmt: ReportFormat | None, output: Path | None) -> None
         and (sys.platform != "win32" or "WT_SESSION" in os.environ)
     )
     width = min(80, shutil.get_terminal_size((80, 24)).columns)
-    text = render(report, chosen, color=color, width=width)
+    text = draw(chosen, color, width)
     if output is not None:
         write_private(output, text)
-        typer.echo(f"Report written to {output}", err=True)
+        typer.echo(f"{what} written to {output}", err=True)
     else:
         sys.stdout.write(text)
 
@@ -301,7 +327,8 @@ def assess(
         save_assessment(assessment)
     if answers is None:
         discard_draft(chosen.id, assessment.quick)
-    _emit(build_report(chosen, assessment, previous), fmt, output)
+    reflections = reflections_for(assessment, previous)
+    _emit(build_report(chosen, assessment, previous, reflections), fmt, output)
     if not no_save:
         typer.echo(
             f"Saved as {assessment.id}. For a copy to print or keep, run: "
@@ -315,8 +342,8 @@ def _ask(framework: Framework, quick: bool, name: str | None, resume: bool, rest
     io = StreamIO(sys.stdin, sys.stdout)
     fresh = Assessment.start(framework, name=name, quick=quick)
     draft_file = draft_path(framework.id, quick)
-    again = "goodpartners assess" + (" --quick" if quick else "") + " --resume"
-    try:
+    start = "goodpartners assess" + (" --quick" if quick else "")
+    with _stopping(draft_file, start, f"{start} --resume", "questionnaire"):
         draft = load_draft(framework.id, quick)
         assessment = choose_start(framework, draft, fresh, io, resume, restart)
         if name:
@@ -324,22 +351,31 @@ def _ask(framework: Framework, quick: bool, name: str | None, resume: bool, rest
         return Questionnaire(framework, assessment, io, save_draft).run(
             show_intro=assessment is fresh
         )
+
+
+@contextmanager
+def _stopping(draft_file: Path, start: str, again: str, task: str) -> Iterator[None]:
+    """Turn q, the end of the input and Ctrl-C into a message that says where the answers
+    are and how to carry on, and the exit code for each: 0, 1 and 130."""
+    try:
+        yield
     except SaveAndQuit:
         typer.echo(f"Saved your answers so far in {draft_file}.", err=True)
         typer.echo(f"To carry on, run: {again}", err=True)
         raise typer.Exit(0) from None
     except InputEnded:
-        typer.echo(
-            f"Error: the input ended before the questionnaire was finished. Your answers so "
-            f"far are saved in {draft_file}. To carry on, run: {again}",
-            err=True,
-        )
+        if draft_file.exists():
+            saved = f"Your answers so far are saved in {draft_file}. To carry on, run: {again}"
+        else:
+            saved = f"Nothing was saved yet. To start, run: {start}"
+        typer.echo(f"Error: the input ended before the {task} was finished. {saved}", err=True)
         raise typer.Exit(EXIT_DATA) from None
     except KeyboardInterrupt:
-        typer.echo(
-            f"\nStopped. Your answers so far are saved in {draft_file}. To carry on, run: {again}",
-            err=True,
-        )
+        if draft_file.exists():
+            saved = f"Your answers so far are saved in {draft_file}. To carry on, run: {again}"
+        else:
+            saved = "Nothing was saved yet."
+        typer.echo(f"\nStopped. {saved}", err=True)
         raise typer.Exit(EXIT_INTERRUPTED) from None
 
 
@@ -353,7 +389,8 @@ def report_command(
     """Show a saved assessment's report again, in any format."""
     _, saved = find_assessment(assessment)
     chosen = _framework_for(saved, framework)
-    _emit(build_report(chosen, saved, previous_assessment(saved)), fmt, output)
+    previous = previous_assessment(saved)
+    _emit(build_report(chosen, saved, previous, reflections_for(saved, previous)), fmt, output)
 
 
 def _framework_for(saved: Assessment, framework: str | None) -> Framework:
@@ -364,6 +401,155 @@ def _framework_for(saved: Assessment, framework: str | None) -> Framework:
             f"this assessment used the framework '{saved.framework_id}', which is not on this "
             "computer; give its file with --framework PATH"
         ) from None
+
+
+# Meeting prep ----------------------------------------------------------------
+
+CardFormatOption = Annotated[
+    ReportFormat | None,
+    typer.Option(
+        "--format",
+        help="Card format: terminal, md, html or json. Default: from --output's ending, "
+        "else terminal.",
+        show_default=False,
+    ),
+]
+CardOutputOption = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", help="Write the card to this file instead of the screen."),
+]
+
+
+def _emit_card(card: PrepCard, fmt: ReportFormat | None, output: Path | None) -> None:
+    """Render a prep card to --output (private, atomic) or to stdout."""
+    view = build_card(card)
+    _write(
+        lambda chosen, color, width: render_card(view, chosen, color, width), fmt, output, "Card"
+    )
+
+
+@app.command()
+def prep(
+    framework: FrameworkOption = None,
+    meeting: Annotated[
+        str | None,
+        typer.Option("--meeting", help="What the meeting is, for example 'Case review for J.S.'."),
+    ] = None,
+    when: Annotated[
+        str | None,
+        typer.Option("--date", metavar="YYYY-MM-DD", help="The date of the meeting."),
+    ] = None,
+    answers: Annotated[
+        Path | None,
+        typer.Option(
+            "--answers",
+            help="Make the card (or, with --after, the reflection) from a YAML or JSON file "
+            "without asking. See docs/prep-guide.md.",
+        ),
+    ] = None,
+    resume: Annotated[
+        bool, typer.Option("--resume", help="Carry on with the unfinished meeting prep.")
+    ] = False,
+    restart: Annotated[
+        bool, typer.Option("--restart", help="Start again, replacing any unfinished one.")
+    ] = False,
+    after: Annotated[
+        str | None,
+        typer.Option(
+            "--after",
+            metavar="ID",
+            help="After the meeting: say how it went, for the card with this id.",
+        ),
+    ] = None,
+    fmt: CardFormatOption = None,
+    output: CardOutputOption = None,
+) -> None:
+    """Get ready for a meeting and make a one-page prep card.
+
+    Asks about the meeting, runs the quick check, and helps you plan your role, your
+    offer and the hours it needs. After the meeting, run 'goodpartners prep --after ID'.
+    """
+    if after is not None:
+        if meeting or when or framework or resume or restart:
+            raise UsageError("--after takes only --answers, --format and --output")
+        _reflect(after, answers, fmt, output)
+        return
+    if resume and restart:
+        raise UsageError("choose --resume or --restart, not both")
+    if answers is not None and (resume or restart):
+        raise UsageError(
+            "--answers makes the card without asking; leave out --resume and --restart"
+        )
+    today = date.today()
+    meeting_date = None
+    if when is not None:
+        try:
+            meeting_date = parse_meeting_date(when, today)
+        except ValueError:
+            raise UsageError(
+                f"--date '{when}' is not a date; give it as YYYY-MM-DD, for example 2026-11-14"
+            ) from None
+    chosen = load_framework(framework)
+    if answers is not None:
+        card, warnings = load_prep_answers(answers, chosen, today, meeting, meeting_date)
+        for warning in warnings:
+            typer.echo(f"Warning: {warning}", err=True)
+    else:
+        card = _ask_prep(chosen, meeting, meeting_date, resume, restart)
+    finished = now()
+    card = finish_card(chosen, card, new_id(finished), finished)
+    save_prep_card(card)
+    if answers is None:
+        discard_prep_draft(chosen.id)
+    _emit_card(card, fmt, output)
+    typer.echo(f"Saved as {card.id}.", err=True)
+    typer.echo(f"After the meeting, run: goodpartners prep --after {card.id}", err=True)
+
+
+def _ask_prep(
+    framework: Framework,
+    meeting: str | None,
+    meeting_date: date | None,
+    resume: bool,
+    restart: bool,
+) -> PrepCard:
+    """Run the prep interview on stdin/stdout, saving a draft after every answer."""
+    io = StreamIO(sys.stdin, sys.stdout)
+    draft_file = prep_draft_path(framework.id)
+    with _stopping(draft_file, "goodpartners prep", "goodpartners prep --resume", "meeting prep"):
+        draft = load_prep_draft(framework.id)
+        summary = prep_summary(draft) if draft is not None else None
+        resuming = carry_on(io, summary, "meeting prep", resume, restart)
+        card = draft if resuming and draft is not None else PrepCard.start(framework)
+        if meeting:
+            card.meeting = meeting
+        if meeting_date:
+            card.meeting_date = meeting_date
+        interview = PrepInterview(framework, card, io, save_prep_draft, date.today())
+        return interview.run(show_intro=not resuming)
+
+
+def _reflect(
+    card_id: str, answers: Path | None, fmt: ReportFormat | None, output: Path | None
+) -> None:
+    """The after-meeting reflection on a saved prep card."""
+    path, card = find_prep_card(card_id)
+    if answers is not None:
+        replies = load_reflection_answers(answers, reflection_questions(card))
+        card.reflection = Reflection(written=now(), answers=replies)
+        card.reflection_draft = None
+        save_prep_card(card)
+    else:
+        io = StreamIO(sys.stdin, sys.stdout)
+        again = f"goodpartners prep --after {card.id}"
+        with _stopping(path, again, again, "reflection"):
+            if ask_reflection(card, io, save_prep_card) is None:
+                typer.echo("Your reflection is as it was.", err=True)
+                return
+    typer.echo(f"Saved your reflection with card {card.id}.", err=True)
+    typer.echo("It will be in your next development report.", err=True)
+    if fmt is not None or output is not None:
+        _emit_card(card, fmt, output)
 
 
 # History ---------------------------------------------------------------------
@@ -382,13 +568,27 @@ def history_path() -> None:
 
 @history_app.command("list")
 def history_list() -> None:
-    """List your saved assessments, oldest first."""
-    saved = list_assessments()
-    if not saved:
-        typer.echo("No saved assessments yet. Run 'goodpartners assess' to make one.")
+    """List your saved assessments and prep cards, oldest first."""
+    entries = [(a.finished or a.started, history_line(a)) for _, a in list_assessments()]
+    cards = [card for _, card in list_prep_cards()]
+    entries += [(c.finished or c.started, prep_line(c)) for c in cards]
+    if not entries:
+        typer.echo(
+            "Nothing saved yet. Run 'goodpartners assess' or 'goodpartners prep' to make one."
+        )
         return
-    for _, assessment in saved:
-        typer.echo(history_line(assessment))
+    for _, line in sorted(entries, key=lambda entry: entry[0]):
+        typer.echo(line)
+    if any(card.reflection is None for card in cards):
+        typer.echo("To say how a meeting went, run: goodpartners prep --after ID", err=True)
+
+
+def prep_line(card: PrepCard) -> str:
+    """One line about a saved prep card, and whether it has a reflection."""
+    when = (card.finished or card.started).strftime("%Y-%m-%d %H:%M")
+    reflected = "reflected" if card.reflection else "not reflected"
+    # Cut the meeting name so the line fits 80 columns.
+    return f"{card.id}  {when}  prep: {short(card.meeting or '', 22)} - {reflected}"
 
 
 def history_line(assessment: Assessment) -> str:
@@ -403,7 +603,13 @@ def history_line(assessment: Assessment) -> str:
 def history_show(
     assessment: Annotated[str, typer.Argument(help="An id from 'history list'.")],
 ) -> None:
-    """Show one saved assessment's report."""
+    """Show a saved assessment's report, or a prep card.
+
+    A prep card is shown with its reflection, if you have written one.
+    """
+    if saved_kind(assessment) == "prep card":
+        _emit_card(find_prep_card(assessment)[1], ReportFormat.terminal, None)
+        return
     report_command(assessment, None, ReportFormat.terminal, None)
 
 
@@ -433,7 +639,10 @@ def history_compare(
 
 @history_app.command("export")
 def history_export(output: OutputOption = None) -> None:
-    """Export all your saved assessments as one JSON file."""
+    """Export all your saved results as one JSON file.
+
+    The file has your assessments and your prep cards with their reflections.
+    """
     text = export_all()
     if output is None:
         sys.stdout.write(text)
@@ -450,11 +659,15 @@ def history_delete(
     ] = False,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask to confirm.")] = False,
 ) -> None:
-    """Delete one saved assessment, or all of them with --all."""
+    """Delete a saved result, or all of them with --all.
+
+    A result is an assessment or a prep card; give its id from 'history list'.
+    """
     if (assessment is None) == (not all_):
         raise UsageError("give one id to delete, or --all")
-    what = "every saved result and draft" if all_ else f"assessment {assessment}"
-    if assessment is not None:
+    kind = saved_kind(assessment) if assessment is not None else None
+    what = "every saved result and draft" if all_ else f"{kind or 'assessment'} {assessment}"
+    if assessment is not None and kind is None:
         find_assessment(assessment)  # fail before asking if it does not exist
     if not yes and not _confirm(f"Delete {what}? This cannot be undone."):
         typer.echo("Nothing deleted.", err=True)
@@ -464,7 +677,10 @@ def history_delete(
         typer.echo(f"Deleted {count} file{'s' if count != 1 else ''}.", err=True)
     else:
         assert assessment is not None
-        delete_assessment(assessment)
+        if kind == "prep card":
+            delete_prep_card(assessment)
+        else:
+            delete_assessment(assessment)
         typer.echo(f"Deleted {assessment}.", err=True)
 
 
@@ -473,6 +689,83 @@ def _confirm(question: str) -> bool:
         return ask_yes_no(StreamIO(sys.stdin, sys.stderr), question, default=False)
     except InputEnded:
         return False
+
+
+@app.command("template")
+def template_command(
+    framework: FrameworkOption = None,
+    output: Annotated[Path, typer.Option("--output", "-o", help="The blank CSV to write.")] = Path(
+        "responses.csv"
+    ),
+) -> None:
+    """Write a blank team CSV and its data dictionary.
+
+    Build a form or a shared spreadsheet from them; 'goodpartners batch' scores its export.
+    """
+    from goodpartners.responses import write_template
+
+    csv_path, dictionary = write_template(load_framework(framework), output)
+    typer.echo(f"Wrote {csv_path} (the columns) and {dictionary} (what they mean).", err=True)
+
+
+@app.command("batch")
+def batch_command(
+    responses: Annotated[Path, typer.Argument(help="The CSV export of the team's answers.")],
+    framework: FrameworkOption = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="The folder for the results.")] = Path(
+        "goodpartners-report"
+    ),
+    id_column: Annotated[
+        str | None,
+        typer.Option(help="The column that identifies people (default: id, respondent or email)."),
+    ] = None,
+    name_column: Annotated[
+        str | None, typer.Option(help="The column with names, for personal reports.")
+    ] = None,
+    group_by: Annotated[
+        list[str] | None,
+        typer.Option("--group-by", help="A column to compare groups by, such as team; repeatable."),
+    ] = None,
+    min_group_size: Annotated[
+        int, typer.Option(min=1, help="Hide groups with fewer people than this.")
+    ] = 5,
+    anonymise: Annotated[
+        bool, typer.Option("--anonymise", help="Show pseudonyms instead of people; drop names.")
+    ] = False,
+    pseudonym_key: Annotated[
+        str | None,
+        typer.Option(
+            envvar="GOODPARTNERS_PSEUDONYM_KEY",
+            help="A secret phrase that keeps pseudonyms the same from round to round.",
+        ),
+    ] = None,
+    reports: Annotated[
+        Literal["none", "md", "html"], typer.Option(help="Also write each person's own report.")
+    ] = "none",
+    baseline: Annotated[
+        Path | None, typer.Option(help="An earlier round's CSV, to show the change.")
+    ] = None,
+    encoding: Annotated[
+        str | None, typer.Option(help="The file's encoding if it is not UTF-8, e.g. cp1252.")
+    ] = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Score nothing if the data has any problem.")
+    ] = False,
+) -> None:
+    """Score a team's responses CSV and write a team summary.
+
+    Writes scores.csv, problems.csv and summary.html, .md and .json to --out.
+    """
+    from goodpartners import batch
+
+    options = batch.BatchOptions(
+        load_framework(framework), responses, out, id_column, name_column,
+        tuple(group_by or ()), min_group_size, anonymise, pseudonym_key,
+        batch.ReportChoice(reports), baseline, encoding, strict,
+    )  # fmt: skip
+    result = batch.run_batch(options, batch.terminal_progress())
+    for line in batch.summary_lines(result):
+        typer.echo(line, err=True)
 
 
 def main() -> None:

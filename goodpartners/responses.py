@@ -1,0 +1,569 @@
+"""The team responses CSV: the blank template, and reading real exports of it.
+
+Exports arrive from Google Forms, Microsoft Forms, KoboToolbox, LimeSurvey and
+spreadsheets, so this module finds the encoding and the delimiter, matches headers
+to items (by id, by text, or by a `Question [Statement]` grid header) and turns
+cells into answers. It reads; batch.py scores.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import math
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Final
+
+from goodpartners.csvsafe import SafeCsvWriter
+from goodpartners.errors import ResponsesError, UsageError
+from goodpartners.files import write_private
+from goodpartners.models import Framework, Scale
+
+if TYPE_CHECKING:
+    from _csv import Reader as _reader
+
+TEMPLATE_COLUMNS = ("respondent", "name", "team")
+DELIMITERS = (",", ";", "\t")
+DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+SAMPLE_BYTES = 256 * 1024
+SAMPLE_ROWS = 50
+ID_NAMES = (
+    ("respondent", "respondentid", "participant", "participantid"),
+    ("email", "emailaddress", "username", "employeeid", "staffid", "staffnumber"),
+    ("id", "responseid", "submissionid"),
+)
+NAME_NAMES = ("name", "fullname", "yourname", "respondentname", "participantname")
+NA_WORDS = ("na", "n/a", "notapplicable", "doesnotapply")
+_GRID = re.compile(r"^(?P<question>.*?)\s*\[(?P<statement>[^\[\]]*)\]\s*$", re.DOTALL)
+_NUMBER_FIRST = re.compile(r"^(\d+)(\D.*)?$")
+_NUMBER_LAST = re.compile(r"^(.*\D)?(\d+)$")
+
+
+def normalise(text: str) -> str:
+    """Text as lower-case letters and digits only, so case, spacing and punctuation do not count."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return "".join(ch for ch in folded if ch.isalnum())
+
+
+def column_letter(index: int) -> str:
+    """The spreadsheet letter of a 0-based column index: 0 is A, 26 is AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def describe_column(index: int, header: Sequence[str]) -> str:
+    """A column as a person finds it in a spreadsheet: its letter and its heading."""
+    heading = header[index].strip() if index < len(header) else ""
+    heading = heading if len(heading) <= 60 else heading[:57] + "..."
+    return f"{column_letter(index)} ('{heading}')" if heading else column_letter(index)
+
+
+# ----------------------------------------------------------------------------- template
+
+
+def template_header(framework: Framework) -> list[str]:
+    """The columns of a blank responses CSV: respondent, name, team and one per item id."""
+    return [*TEMPLATE_COLUMNS, *(item.id for _, item in framework.items())]
+
+
+def data_dictionary(framework: Framework) -> str:
+    """A Markdown data dictionary: what each column means and which answers it takes."""
+    scale = framework.scale
+    lines = [
+        f"# Data dictionary: {framework.title} {framework.version}",
+        "",
+        "Use this to build a form (Google Forms, Microsoft Forms, KoboToolbox, LimeSurvey)",
+        "or a spreadsheet whose export `goodpartners batch` can score.",
+        "",
+        "## Columns",
+        "",
+        "| Column | What it holds |",
+        "| --- | --- |",
+        "| `respondent` | Who answered: an email address or staff number. "
+        "Used to pair rounds. Must be unique. |",
+        "| `name` | The person's name, for their own report. Optional. |",
+        "| `team` | Their team, to compare groups with `--group-by team`. Optional. |",
+        "",
+        "Then one column per statement. The column heading can be the item id, the "
+        "statement's full text, or a Google Forms grid heading such as "
+        "`How often do you do this? [statement text]`.",
+        "",
+        "## Answers",
+        "",
+        "Each statement is answered on this scale. A cell can hold the number or the label "
+        "(any capitals).",
+        "",
+        "| Answer | Label |",
+        "| --- | --- |",
+    ]
+    lines += [f"| {point} | {_md(scale.labels[point])} |" for point in scale.points]
+    missing = "Leave the cell blank, or write `N/A`"
+    if scale.not_applicable:
+        missing += f" or `{_md(scale.not_applicable)}`"
+    lines += [
+        "",
+        f"{missing}, when a statement was not answered or does not apply. "
+        "Such cells are left out of the scores, not counted as low.",
+        "",
+        "Reverse-keyed statements describe the opposite of good practice. "
+        f"Their answers are turned round when scored ({scale.min} counts as {scale.max}).",
+        "",
+        "## Statements",
+        "",
+        "| Item id | Competency | Statement | Reverse-keyed |",
+        "| --- | --- | --- | --- |",
+    ]
+    for competency, item in framework.items():
+        reverse = "yes" if item.reverse else "no"
+        lines.append(
+            f"| `{item.id}` | {_md(competency.name)} (`{competency.id}`) | {_md(item.text)} "
+            f"| {reverse} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def dictionary_path(output: Path) -> Path:
+    """Where the data dictionary goes: responses.csv gets responses-dictionary.md beside it."""
+    return output.with_name(f"{output.stem}-dictionary.md")
+
+
+def write_template(framework: Framework, output: Path) -> tuple[Path, Path]:
+    """Write a blank responses CSV and its data dictionary; refuse to overwrite either."""
+    dictionary = dictionary_path(output)
+    for path in (output, dictionary):
+        if path.exists():
+            raise UsageError(
+                f"{path} already exists and may hold answers; choose another name with "
+                "--output, or move the file first"
+            )
+    stream = io.StringIO()
+    SafeCsvWriter(stream).writerow(list(template_header(framework)))
+    write_private(output, stream.getvalue(), encoding="utf-8-sig")
+    write_private(dictionary, data_dictionary(framework))
+    return output, dictionary
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+# ----------------------------------------------------------------------------- reading
+
+
+@dataclass(frozen=True)
+class SourceFormat:
+    """How a responses file is written: its encoding and delimiter, and what was guessed."""
+
+    encoding: str
+    delimiter: str
+    sep_line: bool = False
+    warnings: tuple[str, ...] = ()
+
+
+def detect_encoding(path: Path, forced: str | None = None) -> tuple[str, list[str]]:
+    """The encoding to read the file with, and any warning about the choice."""
+    display = str(path)
+    if forced:
+        try:
+            return codecs.lookup(forced).name, []
+        except LookupError:
+            raise UsageError(
+                f"--encoding {forced}: unknown encoding; try utf-8, utf-8-sig, cp1252 or latin-1"
+            ) from None
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(4)
+            if head.startswith(codecs.BOM_UTF8):
+                encoding = "utf-8-sig"
+            elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+                return "utf-16", []
+            else:
+                encoding = "utf-8"
+            stream.seek(0)
+            bad = _first_bad_byte(stream, "utf-8")
+            if bad is None:
+                return encoding, []
+            stream.seek(0)
+            if _first_bad_byte(stream, "cp1252") is None:
+                line, byte = bad
+                return "cp1252", [
+                    f"{display} is not UTF-8 (line {line} has byte 0x{byte:02x}), so it was read "
+                    "as Windows-1252 (cp1252). If letters look wrong, pass --encoding"
+                ]
+    except OSError as exc:
+        raise ResponsesError(f"{display}: cannot read the file: {exc.strerror}") from None
+    line, byte = bad
+    raise ResponsesError(
+        f"{display}: line {line} has byte 0x{byte:02x}, which is neither UTF-8 nor Windows-1252; "
+        "save the file as CSV UTF-8, or pass --encoding"
+    )
+
+
+def _first_bad_byte(stream: io.BufferedReader, encoding: str) -> tuple[int, int] | None:
+    """The line and value of the first byte that does not decode, or None if all do."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    lines = 1
+    while True:
+        block = stream.read(1 << 20)
+        try:
+            decoder.decode(block, final=not block)
+        except UnicodeDecodeError as exc:
+            return lines + block.count(b"\n", 0, exc.start), block[exc.start]
+        if not block:
+            return None
+        lines += block.count(b"\n")
+
+
+def detect_format(path: Path, forced_encoding: str | None = None) -> SourceFormat:
+    """Find the encoding and delimiter of a responses file from its start."""
+    encoding, warnings = detect_encoding(path, forced_encoding)
+    try:
+        with path.open("r", encoding=encoding, newline="") as stream:
+            sample = stream.read(SAMPLE_BYTES)
+    except UnicodeDecodeError as exc:
+        raise ResponsesError(
+            f"{path}: cannot read it as {encoding}: {exc.reason}; check --encoding"
+        ) from None
+    except OSError as exc:
+        raise ResponsesError(f"{path}: cannot read the file: {exc.strerror}") from None
+    if not sample.strip():
+        raise ResponsesError(
+            f"{path}: the file is empty; export the responses as CSV with a header row"
+        )
+    if "\x00" in sample:
+        raise ResponsesError(
+            f"{path}: this is not a CSV text file (it contains binary data); "
+            "export the responses as CSV, not as an Excel workbook"
+        )
+    first_line = sample.split("\n", 1)[0].strip("\r\ufeff")
+    if first_line.lower().startswith("sep=") and len(first_line) == 5:
+        return SourceFormat(encoding, first_line[4], True, tuple(warnings))
+    return SourceFormat(encoding, sniff_delimiter(sample), False, tuple(warnings))
+
+
+def sniff_delimiter(sample: str) -> str:
+    """The delimiter (comma, semicolon or tab) that splits the sample most consistently."""
+    # Drop a last line that the sample may have cut in half.
+    if len(sample) >= SAMPLE_BYTES and "\n" in sample:
+        sample = sample[: sample.rindex("\n")]
+    best, best_score = ",", (-1, -1)
+    for delimiter in DELIMITERS:
+        rows = []
+        try:
+            for row in csv.reader(io.StringIO(sample), delimiter=delimiter):
+                if any(cell.strip() for cell in row):
+                    rows.append(len(row))
+                if len(rows) >= SAMPLE_ROWS:
+                    break
+        except csv.Error:
+            continue
+        if not rows or rows[0] < 2:
+            continue
+        consistent = sum(1 for count in rows if count == rows[0])
+        score = (consistent, rows[0])
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+@dataclass(frozen=True)
+class ColumnMap:
+    """Which column holds what: items, the respondent id, the name and the groups."""
+
+    header: tuple[str, ...]
+    items: dict[str, int]
+    id_column: int | None
+    name_column: int | None
+    groups: tuple[tuple[str, int], ...]
+    ignored: tuple[int, ...]
+    missing_items: tuple[str, ...]
+
+    @property
+    def ignored_names(self) -> list[str]:
+        """The ignored columns as a person finds them."""
+        return [describe_column(i, self.header) for i in self.ignored]
+
+
+def match_columns(
+    header: Sequence[str],
+    framework: Framework,
+    source: str,
+    id_column: str | None = None,
+    name_column: str | None = None,
+    group_by: Sequence[str] = (),
+) -> ColumnMap:
+    """Match the header row to the framework's items and to the id, name and group columns."""
+    header = tuple(header)
+    by_id = {item.id: item.id for _, item in framework.items()}
+    index: dict[str, set[str]] = {}
+    for _, item in framework.items():
+        index.setdefault(normalise(item.id), set()).add(item.id)
+        index.setdefault(normalise(item.text), set()).add(item.id)
+
+    taken: dict[int, str] = {}
+    ids = _chosen_column(header, id_column, "--id-column", source)
+    names = _chosen_column(header, name_column, "--name-column", source)
+    groups: list[tuple[str, int]] = []
+    for wanted in group_by:
+        column = _chosen_column(header, wanted, "--group-by", source)
+        assert column is not None
+        groups.append((header[column].strip() or wanted, column))
+    for column in (ids, names, *(g[1] for g in groups)):
+        if column is not None:
+            taken[column] = "chosen"
+
+    items: dict[str, int] = {}
+    for column, heading in enumerate(header):
+        if column in taken:
+            continue
+        candidates = _item_candidates(heading, by_id, index)
+        if not candidates:
+            continue
+        if len(candidates) > 1:
+            raise ResponsesError(
+                f"{source}: line 1, column {describe_column(column, header)} matches more than "
+                f"one item ({', '.join(sorted(candidates))}); rename the column to one item id"
+            )
+        (item_id,) = candidates
+        if item_id in items:
+            raise ResponsesError(
+                f"{source}: line 1, columns {describe_column(items[item_id], header)} and "
+                f"{describe_column(column, header)} both match item {item_id}; "
+                "delete or rename one of them"
+            )
+        items[item_id] = column
+    if not items:
+        raise ResponsesError(
+            f"{source}: no column matches a statement of the {framework.title} framework; "
+            "the headings must be item ids or statement texts. "
+            "Run 'goodpartners template' to see the columns it expects"
+        )
+    for column in items.values():
+        taken[column] = "item"
+    if ids is None and id_column is None:
+        ids = _guess_column(header, ID_NAMES, taken)
+        if ids is not None:
+            taken[ids] = "id"
+    if names is None and name_column is None:
+        names = _guess_column(header, (NAME_NAMES,), taken)
+        if names is not None:
+            taken[names] = "name"
+    ordered = {item.id: items[item.id] for _, item in framework.items() if item.id in items}
+    missing = tuple(item.id for _, item in framework.items() if item.id not in items)
+    ignored = tuple(c for c in range(len(header)) if c not in taken)
+    return ColumnMap(header, ordered, ids, names, tuple(groups), ignored, missing)
+
+
+def _item_candidates(heading: str, by_id: dict[str, str], index: dict[str, set[str]]) -> set[str]:
+    text = heading.strip()
+    if text in by_id:
+        return {text}
+    found = index.get(normalise(text))
+    if found:
+        return set(found)
+    grid = _GRID.match(text)
+    if grid:
+        statement = grid.group("statement").strip()
+        if statement in by_id:
+            return {statement}
+        found = index.get(normalise(statement))
+        if found:
+            return set(found)
+    if "/" in text:  # KoboToolbox group paths, such as `group_role/role_1`
+        found = index.get(normalise(text.rsplit("/", 1)[1]))
+        if found:
+            return set(found)
+    return set()
+
+
+def _chosen_column(
+    header: Sequence[str], wanted: str | None, option: str, source: str
+) -> int | None:
+    if wanted is None:
+        return None
+    exact = [i for i, h in enumerate(header) if h.strip() == wanted.strip()]
+    if not exact:
+        exact = [i for i, h in enumerate(header) if normalise(h) == normalise(wanted)]
+    if len(exact) == 1:
+        return exact[0]
+    if len(exact) > 1:
+        where = " and ".join(describe_column(i, header) for i in exact)
+        raise UsageError(
+            f"{option} {wanted}: {source} has more than one such column ({where}); "
+            "rename one of them"
+        )
+    shown = ", ".join(f"'{h.strip()}'" for h in header[:12] if h.strip())
+    more = f" and {len(header) - 12} more" if len(header) > 12 else ""
+    raise UsageError(
+        f"{option} {wanted}: {source} has no such column; its columns are {shown}{more}"
+    )
+
+
+def _guess_column(
+    header: Sequence[str], preferences: Sequence[Sequence[str]], taken: dict[int, str]
+) -> int | None:
+    normalised = [normalise(h) for h in header]
+    for names in preferences:
+        for column, name in enumerate(normalised):
+            if column not in taken and name in names:
+                return column
+    return None
+
+
+@dataclass
+class ResponsesFile:
+    """An open responses file, positioned after its header row.
+
+    A row's first line is `line_offset + reader.line_num + 1` before it is read, so
+    problems can name the line a person sees in a text editor.
+    """
+
+    path: Path
+    format: SourceFormat
+    header: list[str]
+    stream: io.TextIOWrapper
+    reader: _reader
+    line_offset: int
+
+    def close(self) -> None:
+        """Close the file."""
+        self.stream.close()
+
+
+def open_responses(path: Path, fmt: SourceFormat) -> ResponsesFile:
+    """Open a responses file and read its header row."""
+    try:
+        stream = path.open("r", encoding=fmt.encoding, newline="")
+    except OSError as exc:
+        raise ResponsesError(f"{path}: cannot read the file: {exc.strerror}") from None
+    try:
+        offset = 0
+        if fmt.sep_line:
+            stream.readline()
+            offset = 1
+        reader = csv.reader(stream, delimiter=fmt.delimiter)
+        header: list[str] | None = None
+        for row in reader:
+            if any(cell.strip() for cell in row):
+                header = row
+                break
+        if header is None:
+            raise ResponsesError(f"{path}: no header row; export the responses with headings")
+        if header and header[0].startswith("\ufeff"):
+            header[0] = header[0][1:]
+    except csv.Error as exc:
+        stream.close()
+        raise ResponsesError(
+            f"{path}: line {offset + 1}: the header is not valid CSV: {exc}"
+        ) from None
+    except UnicodeDecodeError as exc:
+        stream.close()
+        raise ResponsesError(
+            f"{path}: cannot read it as {fmt.encoding}: {exc.reason}; check --encoding"
+        ) from None
+    except BaseException:
+        stream.close()
+        raise
+    return ResponsesFile(path, fmt, header, stream, reader, offset)
+
+
+# ----------------------------------------------------------------------------- cells
+
+
+class _Marker:
+    """A special cell value: not applicable, blank, or not an answer at all."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+NA: Final = _Marker("NA")
+BLANK: Final = _Marker("BLANK")
+INVALID: Final = _Marker("INVALID")
+Cell = int | _Marker
+
+
+class CellParser:
+    """Turns raw cells into scale points, NA, BLANK or INVALID, caching each raw string."""
+
+    def __init__(self, scale: Scale, cache_limit: int = 20_000) -> None:
+        self.scale = scale
+        self._cache: dict[str, Cell] = {}
+        self._limit = cache_limit
+        self._labels = {normalise(label): point for point, label in scale.labels.items()}
+        self._na = {normalise(w) for w in NA_WORDS}
+        if scale.not_applicable:
+            self._na.add(normalise(scale.not_applicable))
+        self._na.discard("")
+
+    def parse(self, raw: str) -> Cell:
+        """The value of one cell."""
+        try:
+            return self._cache[raw]
+        except KeyError:
+            pass
+        value = self._parse(raw)
+        if len(self._cache) >= self._limit:
+            self._cache.clear()
+        self._cache[raw] = value
+        return value
+
+    def _parse(self, raw: str) -> Cell:
+        text = raw.strip()
+        if not text:
+            return BLANK
+        scale = self.scale
+        number = _number(text)
+        if number is not None:
+            if number.is_integer() and scale.min <= number <= scale.max:
+                return int(number)
+            return INVALID
+        key = normalise(text)
+        if key in self._na:
+            return NA
+        if key in self._labels:
+            return self._labels[key]
+        # "4 - Often", "4. Often", "Often (4)": a point with its own label.
+        for pattern, number_group in ((_NUMBER_FIRST, 1), (_NUMBER_LAST, 2)):
+            match = pattern.match(key)
+            if match:
+                point = int(match.group(number_group))
+                rest = match.group(3 - number_group) or ""
+                if scale.min <= point <= scale.max and rest in ("", normalise(scale.labels[point])):
+                    return point
+        return INVALID
+
+    def problem(self, raw: str) -> str:
+        """Why a cell is not an answer, and what it should be."""
+        scale = self.scale
+        number = _number(raw.strip())
+        if number is not None and number.is_integer():
+            what = f"{int(number)} is outside the scale"
+        elif number is not None:
+            what = "not a whole number"
+        else:
+            what = "not an answer on the scale"
+        labels = ", ".join(scale.labels[p] for p in scale.points)
+        return f"{what}; use {scale.min} to {scale.max}, or one of {labels}, or leave it blank"
+
+
+def _number(text: str) -> float | None:
+    if text.isascii() and text.isdigit():
+        return float(text)
+    try:
+        number = float(text.replace(",", ".") if text.count(",") == 1 else text)
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
