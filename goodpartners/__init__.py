@@ -1,10 +1,18 @@
 """goodpartners: self-assessment and team scoring for good partnership working."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("goodpartners")
-except PackageNotFoundError:  # running from a source checkout without install
-    __version__ = "0.0.0"
+from __future__ import annotations
 
 __all__ = ["__version__"]
+
+
+def __getattr__(name: str) -> str:
+    # Looked up only when asked for: reading package metadata costs about 50 ms at
+    # every start, which matters when an HR lead scores a file in a loop.
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("goodpartners")
+        except PackageNotFoundError:  # a source checkout that was never installed
+            return "0.0.0"
+    raise AttributeError(f"module 'goodpartners' has no attribute {name!r}")

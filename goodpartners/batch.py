@@ -28,9 +28,9 @@ from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any, Protocol, cast
 
-from goodpartners.csvsafe import SafeCsvWriter, atomic_open, csv_cell
+from goodpartners.csvsafe import SafeCsvWriter, csv_cell
 from goodpartners.errors import ResponsesError, UsageError
-from goodpartners.files import ensure_private_dir, write_private
+from goodpartners.files import atomic_open, ensure_private_dir, write_private
 from goodpartners.models import Assessment, Framework
 from goodpartners.responses import (
     ColumnMap,

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 import typer
 from typer.core import TyperGroup
 
-from goodpartners import __version__
+import goodpartners
 from goodpartners.answers import load_answers, load_prep_answers, load_reflection_answers
 from goodpartners.errors import (
     FrameworkError,
@@ -69,7 +69,6 @@ from goodpartners.questionnaire import (
     choose_start,
 )
 from goodpartners.render import SUFFIXES, ReportFormat, render, render_card
-from goodpartners.render.terminal import render_comparison
 from goodpartners.report import Report, build_report
 from goodpartners.scoring import scoring_rules
 
@@ -128,7 +127,7 @@ FrameworkOption = Annotated[
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"goodpartners {__version__}")
+        typer.echo(f"goodpartners {goodpartners.__version__}")
         raise typer.Exit()
 
 
@@ -634,6 +633,8 @@ def history_compare(
             )
         older, newer = same[-2], same[-1]
     chosen = _framework_for(newer, None)
+    from goodpartners.render.terminal import render_comparison
+
     typer.echo(render_comparison(build_report(chosen, newer, older)), nl=False)
 
 

@@ -8,16 +8,10 @@ as `-0.5`, are left as they are, so they stay numbers.
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import os
 import re
-import tempfile
 from collections.abc import Iterator
-from pathlib import Path
 from typing import IO
-
-from goodpartners.files import PRIVATE_FILE, ensure_private_dir
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
@@ -35,30 +29,6 @@ def safe_row(row: list[str | int | float | None]) -> list[str | int | float]:
     return [
         "" if cell is None else neutralise(cell) if isinstance(cell, str) else cell for cell in row
     ]
-
-
-@contextlib.contextmanager
-def atomic_open(path: Path, encoding: str = "utf-8") -> Iterator[IO[str]]:
-    """Write a text file only this user can read, through a temp file renamed on success.
-
-    The temp file sits in the same folder, so the rename is atomic; if anything goes
-    wrong before the end, the old file (if any) is untouched and the temp file is removed.
-    """
-    ensure_private_dir(path.parent)
-    handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    temp = Path(temp_name)
-    try:
-        with os.fdopen(handle, "w", encoding=encoding, newline="") as stream:
-            yield stream
-            stream.flush()
-            os.fsync(stream.fileno())
-        with contextlib.suppress(OSError):  # Windows keeps its own permissions
-            temp.chmod(PRIVATE_FILE)
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        raise
 
 
 class SafeCsvWriter:

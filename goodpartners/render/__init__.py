@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import TYPE_CHECKING
 
-from goodpartners.prep import CardView
-from goodpartners.render.html import render_card_html, render_html
-from goodpartners.render.jsonout import render_card_json, render_json
-from goodpartners.render.markdown import render_card_markdown, render_markdown
-from goodpartners.render.terminal import render_card_terminal, render_terminal
-from goodpartners.report import Report
+if TYPE_CHECKING:
+    from goodpartners.prep import CardView
+    from goodpartners.report import Report
+
+# The renderers (rich, Jinja2) are imported when a report is drawn, not when the command
+# line starts: `goodpartners batch` never draws one, and start-up counts at 10k rows.
 
 
 class ReportFormat(str, Enum):
@@ -26,6 +27,11 @@ SUFFIXES = {".md": ReportFormat.md, ".html": ReportFormat.html, ".json": ReportF
 
 def render(report: Report, fmt: ReportFormat, color: bool = False, width: int = 80) -> str:
     """Render a report in the chosen format."""
+    from goodpartners.render.html import render_html
+    from goodpartners.render.jsonout import render_json
+    from goodpartners.render.markdown import render_markdown
+    from goodpartners.render.terminal import render_terminal
+
     if fmt is ReportFormat.terminal:
         return render_terminal(report, color=color, width=width)
     if fmt is ReportFormat.md:
@@ -39,6 +45,11 @@ def render(report: Report, fmt: ReportFormat, color: bool = False, width: int = 
 
 def render_card(card: CardView, fmt: ReportFormat, color: bool = False, width: int = 80) -> str:
     """Render a meeting prep card in the chosen format."""
+    from goodpartners.render.html import render_card_html
+    from goodpartners.render.jsonout import render_card_json
+    from goodpartners.render.markdown import render_card_markdown
+    from goodpartners.render.terminal import render_card_terminal
+
     if fmt is ReportFormat.terminal:
         return render_card_terminal(card, color=color, width=width)
     if fmt is ReportFormat.md:
