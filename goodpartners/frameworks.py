@@ -128,11 +128,58 @@ def load_framework_file(path: Path) -> Framework:
 def parse_framework(raw: bytes, display: str) -> Framework:
     """Validate framework YAML given as bytes; `display` names it in messages."""
     text = _decode(raw, display)
-    data, positions, early = _compose(text, display)
-    problems = _validate(data, positions, display, early)
-    if problems:
+    fast = _compose_fast(text, display)
+    if fast is not None:
+        framework, problems = _validate(*fast, display)
+        if framework is not None and not problems:
+            return framework
+    # Anything wrong is read again by the pure-Python parser, whose positions and
+    # refusals (aliases, deep nesting) the messages are built on.
+    framework, problems = _validate(*_compose(text, display), display)
+    if problems or framework is None:
         raise FrameworkError(problems)
-    return Framework.model_validate(data)
+    return framework
+
+
+_CSafeLoader: Any = getattr(yaml, "CSafeLoader", None)
+
+
+def _compose_fast(
+    text: str, display: str
+) -> tuple[dict[str, Any], _Positions, list[Problem]] | None:
+    """Parse with libyaml when the file is plain: no aliases and no deep nesting.
+
+    Every start of the tool loads a framework, so this keeps start-up quick; None means
+    'use the careful parser', which also gives exact positions for any problem.
+    """
+    if _CSafeLoader is None:
+        return None
+    try:
+        depth = 0
+        for event in yaml.parse(text, Loader=_CSafeLoader):
+            if isinstance(event, yaml.AliasEvent):
+                return None
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_FRAMEWORK_DEPTH:
+                    return None
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+        loader = _CSafeLoader(text)
+        try:
+            node = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except yaml.YAMLError:
+        return None
+    if node is None:
+        return None
+    positions = _Positions({}, {})
+    problems: list[Problem] = []
+    data = _construct(loader, node, (), positions, problems, display)
+    if problems or not isinstance(data, dict):
+        return None
+    return data, positions, problems
 
 
 def _error(
@@ -316,7 +363,7 @@ def _tag_problem(node: yaml.Node) -> str | None:
 
 
 def _construct(
-    loader: yaml.SafeLoader,
+    loader: Any,
     node: yaml.Node,
     path: Path_,
     positions: _Positions,
@@ -494,13 +541,15 @@ def _kind_of(value: Any) -> str:
 
 
 def _validate(
-    data: dict[str, Any], positions: _Positions, display: str, early: list[Problem]
-) -> list[Problem]:
+    data: dict[str, Any], positions: _Positions, early: list[Problem], display: str
+) -> tuple[Framework | None, list[Problem]]:
+    """The framework, if the types are right, and every problem found, sorted by line."""
     problems: list[Problem] = []
+    framework: Framework | None = None
     # A value refused while reading is left out of the data; do not report it twice.
     reported = {(problem.line, problem.column) for problem in early}
     try:
-        Framework.model_validate(data)
+        framework = Framework.model_validate(data)
     except ValidationError as exc:
         for error in exc.errors():
             path = tuple(error["loc"])
@@ -520,7 +569,7 @@ def _validate(
     unique: dict[tuple[int | None, int | None, str, str], Problem] = {}
     for problem in problems:
         unique.setdefault((problem.line, problem.column, problem.message, problem.path), problem)
-    return sorted(unique.values(), key=lambda p: (p.line or 0, p.column or 0))
+    return framework, sorted(unique.values(), key=lambda p: (p.line or 0, p.column or 0))
 
 
 def _as_list(value: Any) -> list[Any]:

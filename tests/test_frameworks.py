@@ -472,3 +472,17 @@ def test_missing_framework_path(home: Path) -> None:
     assert str(caught.value) == (
         "nowhere/team.yaml: no such file; check the path, or run 'goodpartners framework list'"
     )
+
+
+@pytest.mark.parametrize(
+    "path",
+    [SHIPPED, DATA / "framework.minimal.yaml", DATA / "framework.scale-0-4.yaml"],
+    ids=lambda p: p.name,
+)
+def test_fast_and_careful_parsers_agree(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import goodpartners.frameworks as frameworks
+
+    fast = frameworks.parse_framework(path.read_bytes(), str(path))
+    monkeypatch.setattr(frameworks, "_CSafeLoader", None)
+    careful = frameworks.parse_framework(path.read_bytes(), str(path))
+    assert fast == careful
