@@ -19,7 +19,6 @@ from goodpartners.models import (
     Partner,
     PrepCard,
     Scale,
-    now,
 )
 from goodpartners.prep import OFFER_QUESTION, PARTNERS_QUESTION, parse_hours, parse_meeting_date
 from goodpartners.questionnaire import questionnaire_items
@@ -145,16 +144,15 @@ def load_answers(
             + ", ".join(missing)
             + " (scored as not answered)"
         )
-    when = now()
     assessment = Assessment.start(
-        framework, assessment_id, name=name, quick=quick, when=when
-    ).model_copy(
-        update={
-            "finished": when,
-            "answers": {k: v for k, v in answers.items() if v is not None},
-            "notes": notes,
-        }
+        framework,
+        assessment_id,
+        name=name,
+        quick=quick,
+        answers={k: v for k, v in answers.items() if v is not None},
+        finished=True,
     )
+    assessment.notes.update(notes)
     return assessment, warnings
 
 

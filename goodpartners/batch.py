@@ -493,15 +493,8 @@ class _Run:
             name = respondent
             if name_column is not None and not self.pseudonym:
                 name = chunk.rows[index][name_column].strip() or respondent
-            assessment = Assessment(
-                id=respondent,
-                name=name,
-                framework_id=framework.id,
-                framework_version=framework.version,
-                framework_title=framework.title,
-                started=now,
-                finished=now,
-                answers=answers,
+            assessment = Assessment.start(
+                framework, respondent, name=name, when=now, answers=answers, finished=True
             )
             text = render(build_report(framework, assessment), fmt)
             file_name = report_file_name(respondent, self.report_names)

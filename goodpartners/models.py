@@ -329,8 +329,11 @@ class Assessment(BaseModel):
         name: str | None = None,
         quick: bool = False,
         when: datetime | None = None,
+        answers: dict[str, Answer] | None = None,
+        finished: bool = False,
     ) -> Assessment:
-        """A new, empty assessment of this framework."""
+        """A new assessment of this framework: empty, or already answered and finished."""
+        started = when or now()
         return cls(
             id=assessment_id,
             name=name,
@@ -338,7 +341,9 @@ class Assessment(BaseModel):
             framework_version=framework.version,
             framework_title=framework.title,
             quick=quick,
-            started=when or now(),
+            started=started,
+            finished=started if finished else None,
+            answers=answers or {},
         )
 
 

@@ -16,6 +16,7 @@ import jinja2
 import jinja2.bccache
 import platformdirs
 
+from goodpartners.render.common import change_text, score_text
 from goodpartners.responses import normalise
 from goodpartners.team_summary import TeamSummary
 
@@ -52,23 +53,9 @@ def alpha_words(alpha: float | None) -> str:
     )
 
 
-def number(value: float | None, places: int = 2) -> str:
-    """A number to a fixed number of places, or a dash."""
-    return "-" if value is None else f"{value:.{places}f}"
-
-
 def percent(value: float | None) -> str:
     """A share as a whole percentage, or a dash."""
     return "-" if value is None else f"{value * 100:.0f}%"
-
-
-def change(value: float | None) -> str:
-    """A signed change, or a dash."""
-    if value is None:
-        return "-"
-    if abs(value) < 0.005:
-        return "no change"
-    return f"{value:+.2f}"
 
 
 def md(text: object) -> str:
@@ -221,14 +208,14 @@ def render_summary_markdown(summary: TeamSummary) -> str:
     add("| --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |")
     for c in s.competencies.values():
         add(
-            f"| {md(c.name)} | `{view.text_bar(c.mean)}` | {number(c.mean)} | "
-            f"{md(view.band_name(c.mean))} | {number(c.median)} | {number(c.sd)} | "
-            f"{number(c.min)} | {number(c.max)} | {c.n} |"
+            f"| {md(c.name)} | `{view.text_bar(c.mean)}` | {score_text(c.mean)} | "
+            f"{md(view.band_name(c.mean))} | {score_text(c.median)} | {score_text(c.sd)} | "
+            f"{score_text(c.min)} | {score_text(c.max)} | {c.n} |"
         )
     add(
-        f"| **Overall** | `{view.text_bar(s.overall.mean)}` | {number(s.overall.mean)} | "
-        f"{md(view.band_name(s.overall.mean))} | {number(s.overall.median)} | "
-        f"{number(s.overall.sd)} | {number(s.overall.min)} | {number(s.overall.max)} | "
+        f"| **Overall** | `{view.text_bar(s.overall.mean)}` | {score_text(s.overall.mean)} | "
+        f"{md(view.band_name(s.overall.mean))} | {score_text(s.overall.median)} | "
+        f"{score_text(s.overall.sd)} | {score_text(s.overall.min)} | {score_text(s.overall.max)} | "
         f"{s.overall.n} |"
     )
     add("")
@@ -236,7 +223,7 @@ def render_summary_markdown(summary: TeamSummary) -> str:
     add("| --- | ---: | --- | ---: |")
     for tid, stats in s.themes.items():
         add(
-            f"| {md(s.theme_names[tid])} | {number(stats.mean)} | "
+            f"| {md(s.theme_names[tid])} | {score_text(stats.mean)} | "
             f"{md(view.band_name(stats.mean))} | {stats.n} |"
         )
     add("")
@@ -284,7 +271,7 @@ def render_summary_markdown(summary: TeamSummary) -> str:
     add("| Competency | Alpha | What it means |")
     add("| --- | ---: | --- |")
     for c in s.competencies.values():
-        add(f"| {md(c.name)} | {number(c.alpha)} | {md(alpha_words(c.alpha))} |")
+        add(f"| {md(c.name)} | {score_text(c.alpha)} | {md(alpha_words(c.alpha))} |")
     add("")
 
     add("## Response quality")
@@ -338,7 +325,7 @@ def _groups_markdown(view: _View, add: Any) -> None:
         )
         for cid, c in s.competencies.items():
             cells = [
-                "hidden" if g.suppressed or g.means is None else number(g.means.get(cid))
+                "hidden" if g.suppressed or g.means is None else score_text(g.means.get(cid))
                 for g in groups.values.values()
             ]
             add(f"| {md(c.name)} | " + " | ".join(cells) + " |")
@@ -367,7 +354,7 @@ def _baseline_markdown(view: _View, add: Any) -> None:
     names = {cid: c.name for cid, c in view.s.competencies.items()} | {"overall": "Overall"}
     for cid, c in b.competencies.items():
         add(
-            f"| {md(names.get(cid, cid))} | {c.paired} | {change(c.mean_change)} | "
+            f"| {md(names.get(cid, cid))} | {c.paired} | {change_text(c.mean_change)} | "
             f"{c.improved} | {c.declined} | {c.unchanged} |"
         )
     add("")
@@ -388,8 +375,8 @@ def _heatmap_markdown(view: _View, add: Any) -> None:
         label = row.name or row.respondent
         add(
             f"| {md(label)} | "
-            + " | ".join(number(v) for v in row.scores)
-            + f" | {number(row.overall)} |"
+            + " | ".join(score_text(v) for v in row.scores)
+            + f" | {score_text(row.overall)} |"
         )
     add("")
     add(
@@ -476,9 +463,9 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters["num"] = number
+    env.filters["num"] = score_text
     env.filters["pct"] = percent
-    env.filters["change"] = change
+    env.filters["change"] = change_text
     env.filters["alpha_words"] = alpha_words
     return env
 
