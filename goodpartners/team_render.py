@@ -447,7 +447,11 @@ class _QuietBytecodeCache(jinja2.FileSystemBytecodeCache):
 
 
 def _load_template(name: str) -> str:
-    return resources.files("goodpartners").joinpath(name).read_text(encoding="utf-8")
+    return (
+        resources.files("goodpartners")
+        .joinpath("render", "templates", name)
+        .read_text(encoding="utf-8")
+    )
 
 
 def _environment() -> jinja2.Environment:
