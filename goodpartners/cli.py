@@ -385,7 +385,10 @@ def report_command(
     fmt: FormatOption = None,
     output: OutputOption = None,
 ) -> None:
-    """Show a saved assessment's report again, in any format."""
+    """Show a saved report or prep card again, in any format."""
+    if saved_kind(assessment) == "prep card":
+        _emit_card(find_prep_card(assessment)[1], fmt, output)
+        return
     _, saved = find_assessment(assessment)
     chosen = _framework_for(saved, framework)
     previous = previous_assessment(saved)
@@ -606,9 +609,6 @@ def history_show(
 
     A prep card is shown with its reflection, if you have written one.
     """
-    if saved_kind(assessment) == "prep card":
-        _emit_card(find_prep_card(assessment)[1], ReportFormat.terminal, None)
-        return
     report_command(assessment, None, ReportFormat.terminal, None)
 
 

@@ -271,6 +271,7 @@ class PrepInterview:
             self.io,
             lambda _: self.save(self.card),
             ask_notes=False,
+            finish="go on",
         ).run(show_intro=False)
         self.card.check_done = True
         self.save(self.card)

@@ -203,8 +203,10 @@ class Questionnaire:
         io: QuestionIO,
         save: Callable[[Assessment], object],
         ask_notes: bool = True,
+        finish: str = "finish",
     ) -> None:
         self.framework = framework
+        self.finish = finish  # what Enter at the review does: finish, or go on to the next part
         self.assessment = assessment
         self.io = io
         self.save = save
@@ -352,7 +354,7 @@ class Questionnaire:
         total = len(self.order)
         while True:
             typed = self._ask_text(
-                "Type a number to change it, r to list again, or press Enter to finish: "
+                f"Type a number to change it, r to list again, or press Enter to {self.finish}: "
             ).lower()
             if typed == "":
                 return
