@@ -44,6 +44,14 @@ def data_home() -> Path:
     return Path(platformdirs.user_data_dir("goodpartners", appauthor=False))
 
 
+def cache_home() -> Path:
+    """The folder for things that can be made again, such as compiled templates."""
+    override = os.environ.get("GOODPARTNERS_HOME")
+    if override:
+        return Path(override).expanduser() / "cache"
+    return Path(platformdirs.user_cache_dir("goodpartners", appauthor=False))
+
+
 def shipped_frameworks_dir() -> Path:
     """The folder of frameworks that come with the tool.
 

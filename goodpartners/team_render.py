@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 import jinja2
 import jinja2.bccache
-import platformdirs
 
+from goodpartners.files import ensure_private_dir
+from goodpartners.frameworks import cache_home
 from goodpartners.render.common import change_text, score_text
 from goodpartners.responses import normalise
 from goodpartners.team_summary import TeamSummary
@@ -442,7 +443,7 @@ class _QuietBytecodeCache(jinja2.FileSystemBytecodeCache):
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         with contextlib.suppress(OSError):
-            Path(self.directory).mkdir(mode=0o700, parents=True, exist_ok=True)
+            ensure_private_dir(Path(self.directory))
             super().dump_bytecode(bucket)
 
 
@@ -457,7 +458,7 @@ def _load_template(name: str) -> str:
 def _environment() -> jinja2.Environment:
     # Compiling the template takes longer than scoring a small team, so the compiled
     # code is cached (keyed by a checksum of the template, so edits are picked up).
-    cache = _QuietBytecodeCache(str(Path(platformdirs.user_cache_dir("goodpartners")) / "jinja"))
+    cache = _QuietBytecodeCache(str(cache_home() / "jinja"))
     env = jinja2.Environment(
         loader=jinja2.FunctionLoader(_load_template),
         bytecode_cache=cache,
