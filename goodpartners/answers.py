@@ -52,6 +52,8 @@ def parse_value(value: Any, scale: Scale) -> Answer:
 
 
 _NO_ALIASES = "aliases are not allowed"
+_NOT_TEXT = "an escape code that is not a character"
+_TWICE = "twice: "
 
 
 class _NoAliasLoader(yaml.SafeLoader):
@@ -62,6 +64,38 @@ class _NoAliasLoader(yaml.SafeLoader):
             mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
             raise yaml.MarkedYAMLError(problem=_NO_ALIASES, problem_mark=mark)
         return super().compose_node(parent, index)
+
+    def construct_yaml_str(self, node: Any) -> Any:
+        """Text, refusing escapes such as \\ud800 that no file can store."""
+        value = super().construct_yaml_str(node)
+        if any("\ud800" <= ch <= "\udfff" for ch in value):
+            raise yaml.MarkedYAMLError(problem=_NOT_TEXT, problem_mark=node.start_mark)
+        return value
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        """A mapping, refusing a key given twice, whose first answer would be lost."""
+        seen: set[str] = set()
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                if key_node.value in seen:
+                    raise yaml.MarkedYAMLError(
+                        problem=f"{_TWICE}'{key_node.value}'", problem_mark=key_node.start_mark
+                    )
+                seen.add(key_node.value)
+        return super().construct_mapping(node, deep)
+
+    def construct_yaml_timestamp(self, node: Any) -> Any:
+        """A date, or its text when it is no real date (2026-02-30), to be reported by key."""
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_NoAliasLoader.add_constructor("tag:yaml.org,2002:str", _NoAliasLoader.construct_yaml_str)
+_NoAliasLoader.add_constructor(
+    "tag:yaml.org,2002:timestamp", _NoAliasLoader.construct_yaml_timestamp
+)
 
 
 def read_answers_file(path: Path) -> Any:
@@ -85,6 +119,17 @@ def read_answers_file(path: Path) -> Any:
             raise AnswersError(
                 f"{path}{where}: YAML aliases (*name) are not allowed; write the text out in full"
             ) from None
+        problem = str(getattr(exc, "problem", ""))
+        if problem.startswith(_TWICE):
+            raise AnswersError(
+                f"{path}{where}: {problem[len(_TWICE) :]} appears twice; "
+                "remove or rename one of them"
+            ) from None
+        if getattr(exc, "problem", None) == _NOT_TEXT:
+            raise AnswersError(
+                f"{path}{where}: this text has {_NOT_TEXT} (such as \\ud800); "
+                "type the character itself"
+            ) from None
         raise AnswersError(
             f"{path}{where}: not valid YAML or JSON; check the quotes and indenting"
         ) from None
@@ -101,12 +146,16 @@ def load_answers(
     notes_data = data.get("notes", {}) if "answers" in data else {}
     if not isinstance(answers_data, Mapping) or not isinstance(notes_data, Mapping):
         raise AnswersError(f"{path}: 'answers' and 'notes' must each be 'id: value' lines")
-    quick = bool(data.get("quick", quick)) if "answers" in data else quick
-    name = name or (str(data["name"]) if data.get("name") else None)
+    problems: list[str] = []
+    if "answers" in data and data.get("quick") is not None:
+        if isinstance(data["quick"], bool):
+            quick = data["quick"]
+        else:
+            problems.append("quick: give true or false")
+    name = name or _text(data.get("name"), "name", problems)
     asked = {item.id for _, item in questionnaire_items(framework, quick)}
     all_items = {item.id for _, item in framework.items()}
     competencies = {c.id for _, c in framework.competencies()}
-    problems: list[str] = []
     answers: dict[str, Answer] = {}
     for key, value in answers_data.items():
         item_id = str(key)
@@ -125,8 +174,8 @@ def load_answers(
     for key, value in notes_data.items():
         if str(key) not in competencies:
             problems.append(f"notes.{key}: no competency has this id")
-        elif value is not None:
-            notes[str(key)] = str(value)
+        elif (note := _text(value, f"notes.{key}", problems)) is not None:
+            notes[str(key)] = note
     if problems:
         raise AnswersError(
             f"{path}: {len(problems)} problem{'s' if len(problems) != 1 else ''}: "

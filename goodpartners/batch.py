@@ -132,7 +132,8 @@ def pseudonymiser(key: str | None) -> Callable[[str], str]:
     import hmac
     import secrets
 
-    secret = key.encode("utf-8") if key else secrets.token_bytes(32)
+    # surrogatepass: a key typed with bytes that are not UTF-8 still gives the same pseudonyms.
+    secret = key.encode("utf-8", "surrogatepass") if key else secrets.token_bytes(32)
 
     def pseudonym(ident: str) -> str:
         return "p-" + hmac.digest(secret, ident.encode("utf-8"), hashlib.sha256)[:8].hex()

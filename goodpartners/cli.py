@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
@@ -70,7 +71,7 @@ from goodpartners.questionnaire import (
 )
 from goodpartners.render import SUFFIXES, ReportFormat, render, render_card
 from goodpartners.report import Report, build_report
-from goodpartners.scoring import scoring_rules
+from goodpartners.scoring import off_scale, scoring_rules
 
 EXIT_DATA = 1
 EXIT_USAGE = 2
@@ -100,6 +101,17 @@ class _Group(TyperGroup):
         except KeyboardInterrupt:
             typer.echo("\nStopped.", err=True)
             raise typer.Exit(EXIT_INTERRUPTED) from None
+        except OSError as exc:
+            # Files raise typed errors with their names; an error with no file name is the
+            # screen or a pipe, such as '> file' on a full disk. A closed pipe is click's.
+            if exc.filename is not None or exc.errno == errno.EPIPE:
+                raise
+            typer.echo(
+                f"Error: could not write the output ({exc.strerror or exc}); check that the "
+                "disk has space, or write to a file with --output",
+                err=True,
+            )
+            raise typer.Exit(EXIT_DATA) from None
 
 
 app = typer.Typer(
@@ -123,6 +135,14 @@ FrameworkOption = Annotated[
         show_default="good-partners",
     ),
 ]
+
+
+def _as_text(value: str | None) -> str | None:
+    """Text given on the command line; bytes that are not UTF-8 become replacement marks."""
+    if value is None:
+        return None
+    # On POSIX such bytes arrive as lone surrogates, which no file can store.
+    return "".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in value)
 
 
 def _version(value: bool) -> None:
@@ -265,6 +285,7 @@ def _write(
         typer.echo(f"{what} written to {output}", err=True)
     else:
         sys.stdout.write(text)
+        sys.stdout.flush()  # so a full disk is reported here, not at exit
 
 
 FormatOption = Annotated[
@@ -289,7 +310,8 @@ def assess(
         bool, typer.Option("--quick", help="Two-minute check: one statement per competency.")
     ] = False,
     name: Annotated[
-        str | None, typer.Option("--name", help="Your name or initials, for the report.")
+        str | None,
+        typer.Option("--name", callback=_as_text, help="Your name or initials, for the report."),
     ] = None,
     answers: Annotated[
         Path | None,
@@ -327,13 +349,15 @@ def assess(
     if answers is None:
         discard_draft(chosen.id, assessment.quick)
     reflections = reflections_for(assessment, previous)
-    _emit(build_report(chosen, assessment, previous, reflections), fmt, output)
-    if not no_save:
-        typer.echo(
-            f"Saved as {assessment.id}. For a copy to print or keep, run: "
-            f"goodpartners report {assessment.id} --output report.html",
-            err=True,
-        )
+    try:
+        _emit(build_report(chosen, assessment, previous, reflections), fmt, output)
+    finally:  # even when --output cannot be written, say where the answers are
+        if not no_save:
+            typer.echo(
+                f"Saved as {assessment.id}. For a copy to print or keep, run: "
+                f"goodpartners report {assessment.id} --output report.html",
+                err=True,
+            )
 
 
 def _ask(framework: Framework, quick: bool, name: str | None, resume: bool, restart: bool) -> Any:
@@ -397,12 +421,21 @@ def report_command(
 
 def _framework_for(saved: Assessment, framework: str | None) -> Framework:
     try:
-        return load_framework(framework or saved.framework_id)
+        chosen = load_framework(framework or saved.framework_id)
     except FrameworkNotFoundError:
         raise HistoryError(
             f"this assessment used the framework '{saved.framework_id}', which is not on this "
             "computer; give its file with --framework PATH"
         ) from None
+    wrong = off_scale(saved.answers, chosen.scale)
+    if wrong:
+        scale = chosen.scale
+        raise HistoryError(
+            f"assessment {saved.id}: the answer {saved.answers[wrong[0]]} to {wrong[0]} is not "
+            f"on the scale {scale.min} to {scale.max} of the framework '{chosen.id}'; it was "
+            "made with another version of the framework, so give that file with --framework PATH"
+        )
+    return chosen
 
 
 # Meeting prep ----------------------------------------------------------------
@@ -435,7 +468,11 @@ def prep(
     framework: FrameworkOption = None,
     meeting: Annotated[
         str | None,
-        typer.Option("--meeting", help="What the meeting is, for example 'Case review for J.S.'."),
+        typer.Option(
+            "--meeting",
+            callback=_as_text,
+            help="What the meeting is, for example 'Case review for J.S.'.",
+        ),
     ] = None,
     when: Annotated[
         str | None,
@@ -647,6 +684,7 @@ def history_export(output: OutputOption = None) -> None:
     text = export_all()
     if output is None:
         sys.stdout.write(text)
+        sys.stdout.flush()
     else:
         write_private(output, text)
         typer.echo(f"Exported to {output}", err=True)

@@ -55,6 +55,10 @@ class HistoryError(GoodPartnersError):
     """A saved assessment or prep card could not be found or written."""
 
 
+class OutputError(GoodPartnersError):
+    """A report, card, results file or folder could not be written."""
+
+
 class UsageError(GoodPartnersError):
     """The options given do not fit together."""
 

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
+
+from goodpartners.errors import OutputError
 
 PRIVATE_FILE = 0o600
 PRIVATE_DIR = 0o700
@@ -16,11 +19,24 @@ PRIVATE_DIR = 0o700
 def ensure_private_dir(folder: Path) -> Path:
     """Create a folder only this user can open, if it is not there yet."""
     missing = [p for p in (folder, *folder.parents) if not p.exists()]
-    for path in reversed(missing):
-        path.mkdir(exist_ok=True)
-        with contextlib.suppress(OSError):  # Windows, or a folder we do not own
-            path.chmod(PRIVATE_DIR)
+    try:
+        for path in reversed(missing):
+            path.mkdir(exist_ok=True)
+            with contextlib.suppress(OSError):  # Windows, or a folder we do not own
+                path.chmod(PRIVATE_DIR)
+    except OSError as exc:
+        raise OutputError(
+            f"{folder}: cannot make this folder ({exc.strerror}); "
+            "check the path, or choose another place"
+        ) from None
     return folder
+
+
+def _cannot_write(path: Path, exc: OSError) -> OutputError:
+    return OutputError(
+        f"{path}: cannot write the file ({exc.strerror}); check that the folder exists and "
+        "that you can write there, or choose another place"
+    )
 
 
 @contextlib.contextmanager
@@ -29,18 +45,45 @@ def atomic_open(path: Path, encoding: str = "utf-8") -> Iterator[IO[str]]:
 
     The temp file sits in the same folder, so the rename is atomic; if anything goes
     wrong before the end, the old file (if any) is untouched and the temp file is removed.
+    A device or a named pipe, such as /dev/stdout, is written to as it is: replacing it
+    with a file would break it.
     """
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        mode = 0
+    if stat.S_ISDIR(mode):
+        raise OutputError(f"{path}: this is a folder, not a file; give a file name")
+    if mode and not stat.S_ISREG(mode):
+        try:
+            stream = path.open("w", encoding=encoding, newline="")
+        except OSError as exc:
+            raise _cannot_write(path, exc) from None
+        with stream:
+            yield stream
+        return
     ensure_private_dir(path.parent)
-    handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        handle, temp_name = tempfile.mkstemp(
+            prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
+        )
+    except OSError as exc:
+        raise _cannot_write(path, exc) from None
     temp = Path(temp_name)
     try:
         with os.fdopen(handle, "w", encoding=encoding, newline="") as stream:
             yield stream
-            stream.flush()
-            os.fsync(stream.fileno())
+            try:
+                stream.flush()
+                os.fsync(stream.fileno())
+            except OSError as exc:
+                raise _cannot_write(path, exc) from None
         with contextlib.suppress(OSError):  # Windows keeps its own permissions
             temp.chmod(PRIVATE_FILE)
-        os.replace(temp, path)
+        try:
+            os.replace(temp, path)
+        except OSError as exc:
+            raise _cannot_write(path, exc) from None
     except BaseException:
         with contextlib.suppress(OSError):
             temp.unlink()

@@ -85,7 +85,11 @@ def list_frameworks() -> list[FrameworkEntry]:
     for origin, folder in (("shipped", shipped_frameworks_dir()), ("user", user_frameworks_dir())):
         if not folder.is_dir():
             continue
-        for path in sorted(folder.iterdir()):
+        try:
+            paths = sorted(folder.iterdir())
+        except OSError:
+            continue  # a folder this user cannot open; the shipped framework still works
+        for path in paths:
             if path.suffix in FRAMEWORK_SUFFIXES and path.is_file():
                 entries.append(FrameworkEntry(path.stem, path, origin))
     return entries
@@ -427,13 +431,15 @@ def _construct(
         return str(node.value)
     try:
         return loader.construct_object(node, deep=True)
-    except yaml.constructor.ConstructorError as exc:
+    except (yaml.constructor.ConstructorError, ValueError) as exc:
+        # ValueError: a date that is not a real one, such as 2026-02-30.
+        reason = exc.problem if isinstance(exc, yaml.MarkedYAMLError) else exc
         problems.append(
             Problem(
                 display,
                 mark.line + 1,
                 mark.column + 1,
-                f"this value cannot be read ({exc.problem}); write it as plain text in quotes",
+                f"this value cannot be read ({reason}); write it as plain text in quotes",
                 _pretty_path(path),
             )
         )

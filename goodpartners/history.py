@@ -116,7 +116,11 @@ def previous_assessment(current: Assessment) -> Assessment | None:
 
 
 def delete_assessment(assessment_id: str) -> Path:
-    """Delete one saved assessment by id."""
+    """Delete one saved assessment by id, even when it can no longer be read."""
+    path = assessments_dir() / f"{assessment_id}.json"
+    if ID_PATTERN.match(assessment_id) and path.is_file():
+        path.unlink()
+        return path
     path, _ = find_assessment(assessment_id)
     if path.parent.resolve() != assessments_dir().resolve():
         raise HistoryError(f"'{assessment_id}' is not in the history folder; nothing deleted")
@@ -213,7 +217,7 @@ def list_prep_cards() -> list[tuple[Path, PrepCard]]:
         return found
     for path in folder.glob("*.json"):
         try:
-            found.append((path, read_prep_card(path)))
+            found.append((path, _finished_card(path)))
         except HistoryError:
             continue
     found.sort(key=lambda pair: (pair[1].finished or pair[1].started, pair[1].id))
@@ -232,19 +236,32 @@ def is_prep_card(card_id: str) -> bool:
     return bool(ID_PATTERN.match(card_id)) and (prep_dir() / f"{card_id}.json").is_file()
 
 
+def _finished_card(path: Path) -> PrepCard:
+    """A saved prep card, refused when it lacks what every card shows: its meeting and date."""
+    card = read_prep_card(path)
+    if card.meeting is None or card.meeting_date is None:
+        raise HistoryError(
+            f"{path}: not a finished prep card (it has no meeting or no date); "
+            f"delete it with 'goodpartners history delete {path.stem}'"
+        )
+    return card
+
+
 def find_prep_card(card_id: str) -> tuple[Path, PrepCard]:
     """A saved prep card by its id."""
     if is_prep_card(card_id):
         path = prep_dir() / f"{card_id}.json"
-        return path, read_prep_card(path)
+        return path, _finished_card(path)
     raise HistoryError(
         f"no saved prep card called '{card_id}'; run 'goodpartners history list' to see them"
     )
 
 
 def delete_prep_card(card_id: str) -> Path:
-    """Delete one saved prep card by id."""
-    path, _ = find_prep_card(card_id)
+    """Delete one saved prep card by id, even when it can no longer be read."""
+    if not is_prep_card(card_id):
+        find_prep_card(card_id)  # says there is no such card
+    path = prep_dir() / f"{card_id}.json"
     path.unlink()
     return path
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 Id = Annotated[
     str,
@@ -17,6 +17,17 @@ Id = Annotated[
         description="Letters, digits, '-' and '_' only. Case-sensitive. Unique in the framework.",
     ),
 ]
+
+
+def _with_time_zone(value: datetime) -> datetime:
+    """A time read from a file, taken as local time when it has no time zone (a file
+    edited by hand), so that it can be compared with the times this tool writes."""
+    if value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=datetime.now().astimezone().tzinfo)
+
+
+Stamp = Annotated[datetime, AfterValidator(_with_time_zone)]
 
 
 class StrictModel(BaseModel):
@@ -294,7 +305,7 @@ class ScoreResult(ResultModel):
 class Reflection(ResultModel):
     """Answers to the after-meeting reflection on a prep card."""
 
-    written: datetime
+    written: Stamp
     answers: dict[str, str]
 
 
@@ -311,8 +322,8 @@ class Assessment(BaseModel):
     framework_version: str
     framework_title: str
     quick: bool = False
-    started: datetime
-    finished: datetime | None = None
+    started: Stamp
+    finished: Stamp | None = None
     answers: dict[str, Answer] = Field(default_factory=dict)
     notes: dict[str, str] = Field(
         default_factory=dict, description="Examples from practice, keyed by competency id."
@@ -395,8 +406,8 @@ class PrepCard(BaseModel):
     framework_id: str
     framework_version: str
     framework_title: str
-    started: datetime
-    finished: datetime | None = None
+    started: Stamp
+    finished: Stamp | None = None
     meeting: str | None = None
     meeting_date: date | None = None
     partners: list[Partner] | None = None

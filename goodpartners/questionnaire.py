@@ -7,6 +7,7 @@ so tests and pipes drive the same code a person does.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
 import textwrap
@@ -23,6 +24,7 @@ from goodpartners.models import (
     Item,
     Scale,
 )
+from goodpartners.scoring import off_scale
 
 SECONDS_PER_ITEM = 12
 KEYS_HELP = "Keys: b back, s skip for now, n does not apply, ? help, q save and quit."
@@ -52,6 +54,12 @@ class StreamIO:
     """Line-based IO on text streams; echoes piped input so a transcript reads well."""
 
     def __init__(self, stdin: TextIO, stdout: TextIO, echo: bool | None = None) -> None:
+        # Bytes that are not text in the input (a pasted symbol in another encoding)
+        # become replacement marks, not a crash or a note that cannot be saved.
+        reconfigure = getattr(stdin, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="replace")
         self.stdin = stdin
         self.stdout = stdout
         self.echo = (not _isatty(stdin)) if echo is None else echo
@@ -371,7 +379,7 @@ class Questionnaire:
                     described = describe_answer(answer, self.framework.scale)
                     self.io.say(f"Statement {typed} is now: {described}.")
                 continue
-            self.io.say(f"Type a number from 1 to {total}, r, or press Enter to finish.")
+            self.io.say(f"Type a number from 1 to {total}, r, or press Enter to {self.finish}.")
 
 
 def ask_yes_no(io: QuestionIO, prompt: str, default: bool) -> bool:
@@ -408,6 +416,10 @@ def choose_start(
     restart: bool = False,
 ) -> Assessment:
     """Carry on from the draft or start afresh: as the flags say, or by asking."""
+    if draft is not None:
+        # A draft kept from before the framework's scale changed: ask those again.
+        for item_id in off_scale(draft.answers, framework.scale):
+            del draft.answers[item_id]
     summary = draft_summary(framework, draft) if draft is not None else None
     if draft is not None and carry_on(io, summary, "assessment", resume, restart):
         return draft

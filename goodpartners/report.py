@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict
 from goodpartners.models import Answer, Assessment, Framework, PrepCard
 from goodpartners.prep import ReflectionView, reflection_view
 from goodpartners.questionnaire import describe_answer, questionnaire_items
-from goodpartners.scoring import band_for, score_assessment, scoring_rules
+from goodpartners.scoring import band_for, off_scale, score_assessment, scoring_rules
 
 
 class View(BaseModel):
@@ -249,6 +249,8 @@ def _compare(
 ) -> Comparison | None:
     if previous is None or previous.framework_id != framework.id:
         return None
+    if off_scale(previous.answers, framework.scale):
+        return None  # made on another version of the framework, so not comparable
     before = score_assessment(framework, previous.answers, quick=previous.quick)
     changes = []
     for old in before.competencies:

@@ -174,11 +174,20 @@ def detect_encoding(path: Path, forced: str | None = None) -> tuple[str, list[st
     display = str(path)
     if forced:
         try:
-            return codecs.lookup(forced).name, []
+            name = codecs.lookup(forced).name
         except LookupError:
             raise UsageError(
                 f"--encoding {forced}: unknown encoding; try utf-8, utf-8-sig, cp1252 or latin-1"
             ) from None
+        try:
+            "a".encode(name)  # refuses codecs that are not for text, such as base64
+        except UnicodeError:
+            pass
+        except LookupError:
+            raise UsageError(
+                f"--encoding {forced}: not a text encoding; try utf-8, utf-8-sig, cp1252 or latin-1"
+            ) from None
+        return name, []
     try:
         with path.open("rb") as stream:
             head = stream.read(4)
@@ -208,6 +217,17 @@ def detect_encoding(path: Path, forced: str | None = None) -> tuple[str, list[st
     )
 
 
+def decode_error_line(path: Path, encoding: str) -> int | None:
+    """The line of the first byte that does not decode, found by reading the file again:
+    a text reader reads ahead, so it cannot say."""
+    try:
+        with path.open("rb") as stream:
+            bad = _first_bad_byte(stream, encoding)
+    except (OSError, UnicodeError):
+        return None
+    return bad[0] if bad else None
+
+
 def _first_bad_byte(stream: io.BufferedReader, encoding: str) -> tuple[int, int] | None:
     """The line and value of the first byte that does not decode, or None if all do."""
     decoder = codecs.getincrementaldecoder(encoding)()
@@ -229,9 +249,11 @@ def detect_format(path: Path, forced_encoding: str | None = None) -> SourceForma
     try:
         with path.open("r", encoding=encoding, newline="") as stream:
             sample = stream.read(SAMPLE_BYTES)
-    except UnicodeDecodeError as exc:
+    except UnicodeError as exc:  # also UTF-16 without its byte order mark
+        line = decode_error_line(path, encoding)
+        where = f"line {line}: " if line else ""
         raise ResponsesError(
-            f"{path}: cannot read it as {encoding}: {exc.reason}; check --encoding"
+            f"{path}: {where}cannot read it as {encoding}: {_reason(exc)}; check --encoding"
         ) from None
     except OSError as exc:
         raise ResponsesError(f"{path}: cannot read the file: {exc.strerror}") from None
@@ -465,15 +487,19 @@ def open_responses(path: Path, fmt: SourceFormat) -> ResponsesFile:
         raise ResponsesError(
             f"{path}: line {offset + 1}: the header is not valid CSV: {exc}"
         ) from None
-    except UnicodeDecodeError as exc:
+    except UnicodeError as exc:
         stream.close()
         raise ResponsesError(
-            f"{path}: cannot read it as {fmt.encoding}: {exc.reason}; check --encoding"
+            f"{path}: cannot read it as {fmt.encoding}: {_reason(exc)}; check --encoding"
         ) from None
     except BaseException:
         stream.close()
         raise
     return ResponsesFile(path, fmt, header, stream, reader, offset)
+
+
+def _reason(exc: UnicodeError) -> str:
+    return exc.reason if isinstance(exc, UnicodeDecodeError) else str(exc)
 
 
 # ----------------------------------------------------------------------------- cells

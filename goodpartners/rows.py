@@ -6,6 +6,7 @@ reason, so every row of the file is accounted for.
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import compress
@@ -15,7 +16,13 @@ from typing import Any
 from goodpartners.csvsafe import SafeCsvWriter
 from goodpartners.errors import ResponsesError
 from goodpartners.models import Framework
-from goodpartners.responses import CellParser, ColumnMap, ResponsesFile, describe_column
+from goodpartners.responses import (
+    CellParser,
+    ColumnMap,
+    ResponsesFile,
+    decode_error_line,
+    describe_column,
+)
 from goodpartners.scoring import plan_competencies
 from goodpartners.tally import (
     ANSWERED,
@@ -201,14 +208,22 @@ class RowScorer:
                     yield chunk
                     chunk = Chunk()
                     rows, lines, ids = chunk.rows, chunk.lines, chunk.ids
-        except UnicodeDecodeError as exc:
+        except UnicodeError as exc:
+            reason = exc.reason if isinstance(exc, UnicodeDecodeError) else str(exc)
+            where = decode_error_line(source.path, source.format.encoding) or next_line
             raise ResponsesError(
-                f"{source.path}: line {next_line}: cannot read it as {source.format.encoding} "
-                f"({exc.reason}); pass the right --encoding"
+                f"{source.path}: line {where}: cannot read it as {source.format.encoding} "
+                f"({reason}); pass the right --encoding"
             ) from None
-        except ValueError as exc:  # csv.Error is a ValueError
+        except (csv.Error, ValueError) as exc:  # csv.Error is not a ValueError
+            if "field limit" in str(exc):
+                raise ResponsesError(
+                    f"{source.path}: line {next_line}: a cell is longer than "
+                    f"{csv.field_size_limit():,} characters, often because a quote is opened "
+                    "and never closed; check that line, or export the file again as CSV"
+                ) from None
             raise ResponsesError(
-                f"{source.path}: line {line}: this is not valid CSV ({exc}); "
+                f"{source.path}: line {next_line}: this is not valid CSV ({exc}); "
                 "export the file again as CSV"
             ) from None
         self.rows += count

@@ -49,6 +49,16 @@ def scoring_rules(framework: Framework) -> str:
     )
 
 
+def off_scale(answers: Mapping[str, Answer], scale: Scale) -> list[str]:
+    """Item ids whose answers are numbers outside the scale, as in a file kept from before
+    the framework's scale was changed."""
+    return [
+        item_id
+        for item_id, value in answers.items()
+        if isinstance(value, int) and not scale.min <= value <= scale.max
+    ]
+
+
 def reverse(value: int, scale: Scale) -> int:
     """The value of a reverse-keyed answer: min + max - value."""
     return scale.min + scale.max - value
