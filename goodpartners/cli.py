@@ -261,6 +261,21 @@ def _emit(report: Report, fmt: ReportFormat | None, output: Path | None) -> None
     _write(lambda chosen, color, width: render(report, chosen, color, width), fmt, output, "Report")
 
 
+def _output_format(fmt: ReportFormat | None, output: Path | None) -> ReportFormat:
+    """The format asked for, else the one --output's ending names, else terminal text."""
+    if fmt is not None:
+        return fmt
+    suffix = output.suffix.lower() if output is not None else ""
+    if suffix in SUFFIXES:
+        return SUFFIXES[suffix]
+    if suffix in {"", ".txt"}:
+        return ReportFormat.terminal
+    raise UsageError(
+        f"{output}: cannot write '{suffix}' files; end the name with .html (to print), "
+        ".md, .json or .txt, or give --format"
+    )
+
+
 def _write(
     draw: Callable[[ReportFormat, bool, int], str],
     fmt: ReportFormat | None,
@@ -268,8 +283,7 @@ def _write(
     what: str,
 ) -> None:
     """Draw a report or card in the chosen format, to --output (private, atomic) or stdout."""
-    chosen = fmt or (SUFFIXES.get(output.suffix.lower()) if output else None)
-    chosen = chosen or ReportFormat.terminal
+    chosen = _output_format(fmt, output)
     color = (
         output is None
         and chosen is ReportFormat.terminal
@@ -330,6 +344,7 @@ def assess(
     ] = False,
 ) -> None:
     """Answer the questions and get your development report."""
+    _output_format(fmt, output)  # a bad --output fails now, not after the questions
     if resume and restart:
         raise UsageError("choose --resume or --restart, not both")
     chosen = load_framework(framework)
@@ -508,6 +523,7 @@ def prep(
     Asks about the meeting, runs the quick check, and helps you plan your role, your
     offer and the hours it needs. After the meeting, run 'goodpartners prep --after ID'.
     """
+    _output_format(fmt, output)  # a bad --output fails now, not after the questions
     if after is not None:
         if meeting or when or framework or resume or restart:
             raise UsageError("--after takes only --answers, --format and --output")

@@ -281,3 +281,13 @@ def test_report_command_formats_from_suffix(tmp_path: Path, fixed_assessment: As
         result = runner.invoke(app, ["report", "20261102-093000", "--output", str(out)])
         assert result.exit_code == 0, result.stderr
         assert out.read_text().startswith(start)
+
+
+def test_unknown_output_ending_fails_before_any_question(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["assess", "--output", str(tmp_path / "r.pdf")], input="4\n")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"Error: {tmp_path / 'r.pdf'}: cannot write '.pdf' files; end the name with .html "
+        "(to print), .md, .json or .txt, or give --format\n"
+    )
