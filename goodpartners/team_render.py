@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Sequence
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +17,7 @@ import jinja2.bccache
 from goodpartners.files import ensure_private_dir
 from goodpartners.frameworks import cache_home
 from goodpartners.render.common import change_text, score_text
+from goodpartners.render.html import make_environment
 from goodpartners.responses import normalise
 from goodpartners.team_summary import TeamSummary
 
@@ -447,27 +447,11 @@ class _QuietBytecodeCache(jinja2.FileSystemBytecodeCache):
             super().dump_bytecode(bucket)
 
 
-def _load_template(name: str) -> str:
-    return (
-        resources.files("goodpartners")
-        .joinpath("render", "templates", name)
-        .read_text(encoding="utf-8")
-    )
-
-
 def _environment() -> jinja2.Environment:
     # Compiling the template takes longer than scoring a small team, so the compiled
     # code is cached (keyed by a checksum of the template, so edits are picked up).
     cache = _QuietBytecodeCache(str(cache_home() / "jinja"))
-    env = jinja2.Environment(
-        loader=jinja2.FunctionLoader(_load_template),
-        bytecode_cache=cache,
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
+    env = make_environment(cache)
     env.filters["num"] = score_text
     env.filters["pct"] = percent
     env.filters["change"] = change_text

@@ -24,11 +24,15 @@ BAND_COLOURS = ("#f4d6d2", "#f7e8bf", "#d3ead5", "#d4e6f4", "#e6daf0")
 BAR_COLOURS = ("#a4372a", "#8a6100", "#2e6b36", "#245a85", "#5f3a85")
 
 
-@cache
-def environment() -> jinja2.Environment:
-    """The template environment; autoescape is on for every template, whatever its name."""
+def make_environment(bytecode_cache: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
+    """A template environment for every HTML page the tool writes.
+
+    Autoescape is on for every template, whatever its name, so a name such as
+    `<script>` shows as text.
+    """
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("goodpartners.render", "templates"),
+        bytecode_cache=bytecode_cache,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -41,6 +45,12 @@ def environment() -> jinja2.Environment:
     env.filters["hours"] = hours_text
     env.filters["focus"] = focus_text
     return env
+
+
+@cache
+def environment() -> jinja2.Environment:
+    """The environment for personal reports and prep cards."""
+    return make_environment()
 
 
 def band_segments(report: Report) -> list[dict[str, object]]:
