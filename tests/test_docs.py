@@ -46,3 +46,27 @@ def test_readme_mentions_every_top_level_command() -> None:
     group = typer.main.get_command(app)
     for name in group.commands:  # type: ignore[attr-defined]
         assert f"goodpartners {name}" in readme, name
+
+
+def test_readme_batch_example_runs(tmp_path: Path) -> None:
+    import shlex
+
+    from typer.testing import CliRunner
+
+    from goodpartners.cli import app
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    commands = [
+        line
+        for block in code_blocks(readme)
+        for line in block.splitlines()
+        if line.startswith("goodpartners batch examples/")
+    ]
+    assert len(commands) == 2
+    for command in commands:
+        args = shlex.split(command)[1:]
+        args[1] = str(ROOT / args[1])
+        args[args.index("--out") + 1] = str(tmp_path / args[args.index("--out") + 1])
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 0, result.stderr
+        assert "Scored 40 of 42 rows" in result.stderr
