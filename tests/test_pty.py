@@ -16,11 +16,11 @@ PROMPT = r"Your answer \(1-5, n, s, b, \? or q\): "
 NOTE = r"press Enter to skip\): "
 
 
-def spawn(home: Path, *args: str) -> pexpect.spawn:
+def spawn(home: Path, *args: str, command: str = "assess") -> pexpect.spawn:
     env = {**os.environ, "GOODPARTNERS_HOME": str(home), "NO_COLOR": "1", "COLUMNS": "80"}
     return pexpect.spawn(
         sys.executable,
-        ["-m", "goodpartners", "assess", *args],
+        ["-m", "goodpartners", command, *args],
         env=env,
         encoding="utf-8",
         timeout=20,
@@ -84,20 +84,8 @@ def test_closed_terminal_loses_no_answers(private_home: Path) -> None:
     assert json.loads(draft.read_text())["answers"] == {"role-1": 5}
 
 
-def spawn_prep(home: Path, *args: str) -> pexpect.spawn:
-    env = {**os.environ, "GOODPARTNERS_HOME": str(home), "NO_COLOR": "1", "COLUMNS": "80"}
-    return pexpect.spawn(
-        sys.executable,
-        ["-m", "goodpartners", "prep", *args],
-        env=env,
-        encoding="utf-8",
-        timeout=20,
-        dimensions=(40, 80),
-    )
-
-
 def test_prep_ctrl_c_keeps_the_draft_and_resume_carries_on(private_home: Path) -> None:
-    child = spawn_prep(private_home)
+    child = spawn(private_home, command="prep")
     child.expect("Meeting: ")
     child.sendline("Case review for J.S.")
     child.expect("Date: ")
@@ -122,7 +110,8 @@ def test_prep_ctrl_c_keeps_the_draft_and_resume_carries_on(private_home: Path) -
     assert saved["meeting"] == "Case review for J.S."
     assert saved["check"]["answers"] == {"role-1": 4}
 
-    again = spawn_prep(private_home, "--resume", "--output", str(private_home / "card.json"))
+    card = str(private_home / "card.json")
+    again = spawn(private_home, "--resume", "--output", card, command="prep")
     again.expect("Carrying on from where you stopped.")
     again.expect("2 of 11")
     again.sendintr()  # and once more, at once: still nothing lost
