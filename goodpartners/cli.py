@@ -306,14 +306,13 @@ FormatOption = Annotated[
     ReportFormat | None,
     typer.Option(
         "--format",
-        help="Report format: terminal, md, html or json. Default: from --output's "
-        "ending, else terminal.",
+        help="Format: terminal, md, html or json. Default: from --output's ending, else terminal.",
         show_default=False,
     ),
 ]
 OutputOption = Annotated[
     Path | None,
-    typer.Option("--output", "-o", help="Write the report to this file instead of the screen."),
+    typer.Option("--output", "-o", help="Write it to this file instead of the screen."),
 ]
 
 
@@ -455,20 +454,6 @@ def _framework_for(saved: Assessment, framework: str | None) -> Framework:
 
 # Meeting prep ----------------------------------------------------------------
 
-CardFormatOption = Annotated[
-    ReportFormat | None,
-    typer.Option(
-        "--format",
-        help="Card format: terminal, md, html or json. Default: from --output's ending, "
-        "else terminal.",
-        show_default=False,
-    ),
-]
-CardOutputOption = Annotated[
-    Path | None,
-    typer.Option("--output", "-o", help="Write the card to this file instead of the screen."),
-]
-
 
 def _emit_card(card: PrepCard, fmt: ReportFormat | None, output: Path | None) -> None:
     """Render a prep card to --output (private, atomic) or to stdout."""
@@ -515,8 +500,8 @@ def prep(
             help="After the meeting: say how it went, for the card with this id.",
         ),
     ] = None,
-    fmt: CardFormatOption = None,
-    output: CardOutputOption = None,
+    fmt: FormatOption = None,
+    output: OutputOption = None,
 ) -> None:
     """Get ready for a meeting and make a one-page prep card.
 
