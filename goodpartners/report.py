@@ -90,6 +90,7 @@ class Comparison(View):
     overall_before: float | None
     overall_after: float | None
     changes: list[ChangeView]
+    basis: str | None = None  # set when the two were not the same kind of check
 
 
 class Report(View):
@@ -251,10 +252,26 @@ def _compare(
         return None
     if off_scale(previous.answers, framework.scale):
         return None  # made on another version of the framework, so not comparable
-    before = score_assessment(framework, previous.answers, quick=previous.quick)
+    basis = None
+    if previous.quick == assessment.quick:
+        before = score_assessment(framework, previous.answers, quick=previous.quick)
+        after = {view.id: view.score for view in views.values()}
+    else:
+        # A quick check asks one statement per competency and a full assessment asks
+        # them all: compare both on the statements the quick check asks, like with like.
+        before = score_assessment(framework, previous.answers, quick=True)
+        now_quick = score_assessment(framework, assessment.answers, quick=True)
+        after = {result.id: result.score for result in now_quick.competencies}
+        overall = now_quick.overall
+        kinds = "this one" if assessment.quick else "the one before"
+        basis = (
+            f"One of the two was a quick check ({kinds}), so both are compared on the "
+            f"{sum(1 for _, item in framework.items() if item.quick)} quick-check "
+            "statements only."
+        )
     changes = []
     for old in before.competencies:
-        now = views[old.id].score
+        now = after[old.id]
         change = now - old.score if now is not None and old.score is not None else None
         changes.append(
             ChangeView(id=old.id, name=old.name, before=old.score, after=now, change=change)
@@ -265,6 +282,7 @@ def _compare(
         overall_before=before.overall,
         overall_after=overall,
         changes=changes,
+        basis=basis,
     )
 
 

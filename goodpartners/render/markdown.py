@@ -143,6 +143,7 @@ def render_markdown(report: Report) -> str:
             f"Compared with your assessment of {date_text(comparison.previous_date)} "
             f"({comparison.previous_id}). Overall: {score_text(comparison.overall_before)} then, "
             f"{score_text(comparison.overall_after)} now."
+            + (f" {comparison.basis}" if comparison.basis else "")
         )
         add("")
         add("| Competency | Before | Now | Change |")

@@ -161,6 +161,7 @@ def _print_comparison(console: Console, comparison: Comparison) -> None:
         f"Compared with {date_text(comparison.previous_date)} ({comparison.previous_id}). "
         f"Overall: {score_text(comparison.overall_before)} then, "
         f"{score_text(comparison.overall_after)} now."
+        + (f" {comparison.basis}" if comparison.basis else "")
     )
     changes = Table(box=box.SIMPLE, show_edge=False, pad_edge=False)
     changes.add_column("Competency", ratio=1)
