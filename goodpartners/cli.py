@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 import typer
 from typer.core import TyperGroup
@@ -34,6 +34,7 @@ from goodpartners.frameworks import (
     load_framework_file,
 )
 from goodpartners.history import (
+    SetAside,
     delete_all,
     delete_assessment,
     delete_prep_card,
@@ -51,11 +52,12 @@ from goodpartners.history import (
     prep_draft_path,
     previous_assessment,
     reflections_for,
-    save_assessment,
     save_draft,
+    save_new,
     save_prep_card,
     save_prep_draft,
     saved_kind,
+    unreadable_history,
 )
 from goodpartners.interview import PrepInterview, ask_reflection, prep_summary, short
 from goodpartners.models import Assessment, Framework, PrepCard, Reflection, now
@@ -72,6 +74,8 @@ from goodpartners.questionnaire import (
 from goodpartners.render import SUFFIXES, ReportFormat, render, render_card
 from goodpartners.report import Report, build_report
 from goodpartners.scoring import off_scale, scoring_rules
+
+Draft = TypeVar("Draft", Assessment, PrepCard)
 
 EXIT_DATA = 1
 EXIT_USAGE = 2
@@ -289,6 +293,7 @@ def _write(
         and chosen is ReportFormat.terminal
         and sys.stdout.isatty()
         and not os.environ.get("NO_COLOR")
+        and os.environ.get("TERM") != "dumb"  # a terminal that cannot show colour or bold
         # Old Windows consoles print colour codes as junk; Windows Terminal is fine.
         and (sys.platform != "win32" or "WT_SESSION" in os.environ)
     )
@@ -357,9 +362,10 @@ def assess(
     assessment = assessment.model_copy(
         update={"finished": finished, "id": new_id(finished), "skipped": []}
     )
+    _warn_unreadable()
     previous = previous_assessment(assessment)
     if not no_save:
-        save_assessment(assessment)
+        assessment = save_new(assessment, finished)
     if answers is None:
         discard_draft(chosen.id, assessment.quick)
     reflections = reflections_for(assessment, previous)
@@ -375,19 +381,37 @@ def assess(
 
 
 def _ask(framework: Framework, quick: bool, name: str | None, resume: bool, restart: bool) -> Any:
-    """Run the questionnaire on stdin/stdout, saving a draft after every answer."""
-    io = StreamIO(sys.stdin, sys.stdout)
+    """Run the questionnaire on stdin/stderr, saving a draft after every answer."""
+    io = StreamIO(sys.stdin, sys.stderr)
     fresh = Assessment.start(framework, name=name, quick=quick)
     draft_file = draft_path(framework.id, quick)
     start = "goodpartners assess" + (" --quick" if quick else "")
     with _stopping(draft_file, start, f"{start} --resume", "questionnaire"):
-        draft = load_draft(framework.id, quick)
+        draft = _readable(load_draft(framework.id, quick), "assessment")
         assessment = choose_start(framework, draft, fresh, io, resume, restart)
         if name:
             assessment.name = name
         return Questionnaire(framework, assessment, io, save_draft).run(
             show_intro=assessment is fresh
         )
+
+
+def _readable(draft: Draft | SetAside | None, what: str) -> Draft | None:
+    """A draft to offer, after saying where an unreadable one was moved."""
+    if isinstance(draft, SetAside):
+        typer.echo(
+            f"Warning: your unfinished {what} could not be read ({draft.reason}). "
+            f"It is kept as {draft.moved_to}, and this starts a new one.",
+            err=True,
+        )
+        return None
+    return draft
+
+
+def _warn_unreadable() -> None:
+    """Say which saved results were left out because they cannot be read."""
+    for path, reason in unreadable_history():
+        typer.echo(f"Warning: left out {path}, which cannot be read ({reason})", err=True)
 
 
 @contextmanager
@@ -397,8 +421,12 @@ def _stopping(draft_file: Path, start: str, again: str, task: str) -> Iterator[N
     try:
         yield
     except SaveAndQuit:
-        typer.echo(f"Saved your answers so far in {draft_file}.", err=True)
-        typer.echo(f"To carry on, run: {again}", err=True)
+        if draft_file.exists():
+            typer.echo(f"Saved your answers so far in {draft_file}.", err=True)
+            typer.echo(f"To carry on, run: {again}", err=True)
+        else:
+            typer.echo("Nothing was saved, as nothing was answered yet.", err=True)
+            typer.echo(f"To start, run: {start}", err=True)
         raise typer.Exit(0) from None
     except InputEnded:
         if draft_file.exists():
@@ -429,6 +457,7 @@ def report_command(
         return
     _, saved = find_assessment(assessment)
     chosen = _framework_for(saved, framework)
+    _warn_unreadable()
     previous = previous_assessment(saved)
     _emit(build_report(chosen, saved, previous, reflections_for(saved, previous)), fmt, output)
 
@@ -537,8 +566,7 @@ def prep(
     else:
         card = _ask_prep(chosen, meeting, meeting_date, resume, restart)
     finished = now()
-    card = finish_card(chosen, card, new_id(finished), finished)
-    save_prep_card(card)
+    card = save_new(finish_card(chosen, card, new_id(finished), finished), finished)
     if answers is None:
         discard_prep_draft(chosen.id)
     _emit_card(card, fmt, output)
@@ -553,11 +581,11 @@ def _ask_prep(
     resume: bool,
     restart: bool,
 ) -> PrepCard:
-    """Run the prep interview on stdin/stdout, saving a draft after every answer."""
-    io = StreamIO(sys.stdin, sys.stdout)
+    """Run the prep interview on stdin/stderr, saving a draft after every answer."""
+    io = StreamIO(sys.stdin, sys.stderr)
     draft_file = prep_draft_path(framework.id)
     with _stopping(draft_file, "goodpartners prep", "goodpartners prep --resume", "meeting prep"):
-        draft = load_prep_draft(framework.id)
+        draft = _readable(load_prep_draft(framework.id), "meeting prep")
         summary = prep_summary(draft) if draft is not None else None
         resuming = carry_on(io, summary, "meeting prep", resume, restart)
         card = draft if resuming and draft is not None else PrepCard.start(framework)
@@ -580,7 +608,7 @@ def _reflect(
         card.reflection_draft = None
         save_prep_card(card)
     else:
-        io = StreamIO(sys.stdin, sys.stdout)
+        io = StreamIO(sys.stdin, sys.stderr)
         again = f"goodpartners prep --after {card.id}"
         with _stopping(path, again, again, "reflection"):
             if ask_reflection(card, io, save_prep_card) is None:
@@ -612,13 +640,22 @@ def history_list() -> None:
     entries = [(a.finished or a.started, history_line(a)) for _, a in list_assessments()]
     cards = [card for _, card in list_prep_cards()]
     entries += [(c.finished or c.started, prep_line(c)) for c in cards]
-    if not entries:
+    unreadable = unreadable_history()
+    if not entries and not unreadable:
         typer.echo(
             "Nothing saved yet. Run 'goodpartners assess' or 'goodpartners prep' to make one."
         )
         return
     for _, line in sorted(entries, key=lambda entry: entry[0]):
         typer.echo(line)
+    for path, reason in unreadable:
+        typer.echo(f"{path.stem}  unreadable: {path} ({reason})")
+    if unreadable:
+        typer.echo(
+            "A saved result that cannot be read is left out of reports and comparisons. "
+            "Restore it from a backup, or delete it with: goodpartners history delete ID",
+            err=True,
+        )
     if any(card.reflection is None for card in cards):
         typer.echo("To say how a meeting went, run: goodpartners prep --after ID", err=True)
 
@@ -661,6 +698,7 @@ def history_compare(
     if first is not None and second is not None:
         older, newer = find_assessment(first)[1], find_assessment(second)[1]
     else:
+        _warn_unreadable()
         saved = [a for _, a in list_assessments()]
         if not saved:
             raise HistoryError("no saved assessments yet; run 'goodpartners assess' first")
@@ -682,6 +720,7 @@ def history_export(output: OutputOption = None) -> None:
 
     The file has your assessments and your prep cards with their reflections.
     """
+    _warn_unreadable()
     text = export_all()
     if output is None:
         sys.stdout.write(text)

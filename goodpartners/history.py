@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import re
+import tempfile
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import TypeVar
 
 from pydantic import ValidationError
 
@@ -16,6 +21,8 @@ from goodpartners.models import Assessment, PrepCard
 from goodpartners.prep import select_reflections
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]+$")
+MAX_SAVED_BYTES = 1_000_000  # a saved result is a few KB; anything bigger is not one of ours
+Saved = TypeVar("Saved", Assessment, PrepCard)
 
 
 def assessments_dir() -> Path:
@@ -29,7 +36,8 @@ def drafts_dir() -> Path:
 
 
 def new_id(when: datetime, folder: Path | None = None) -> str:
-    """A readable id from the date and time, unique among assessments and prep cards."""
+    """A readable id from the date and time, not yet used by an assessment or prep card.
+    Only a guess: saving claims the id for good (see save_new)."""
     base = when.strftime("%Y%m%d-%H%M%S")
     folders = [folder] if folder else [assessments_dir(), prep_dir()]
     candidate, n = base, 1
@@ -44,14 +52,32 @@ def to_json(assessment: Assessment) -> str:
     return assessment.model_dump_json(indent=2) + "\n"
 
 
+def _read_saved(path: Path, error: type[AnswersError] | type[HistoryError]) -> str:
+    """The text of a saved file: a regular file, not empty, of a sensible size."""
+    try:
+        with open(path, "rb") as stream:
+            if not os.path.isfile(path):
+                raise error(f"{path}: not a regular file; give a file saved by goodpartners")
+            data = stream.read(MAX_SAVED_BYTES + 1)
+    except FileNotFoundError:
+        raise error(f"{path}: no such file") from None
+    except OSError as exc:
+        raise error(f"{path}: cannot read it ({exc.strerror or exc})") from None
+    if not data.strip():
+        raise error(f"{path}: the file is empty, so it cannot be read")
+    if len(data) > MAX_SAVED_BYTES:
+        raise error(f"{path}: too big to be a saved result (over 1 MB)")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise error(
+            f"{path}: not UTF-8 text (byte {exc.start + 1}), so it cannot be read"
+        ) from None
+
+
 def read_assessment(path: Path) -> Assessment:
     """Read a saved assessment file."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise AnswersError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise AnswersError(f"{path}: cannot read it ({exc})") from None
+    text = _read_saved(path, AnswersError)
     try:
         return Assessment.model_validate_json(text)
     except ValidationError as exc:
@@ -64,24 +90,91 @@ def read_assessment(path: Path) -> Assessment:
 
 
 def save_assessment(assessment: Assessment) -> Path:
-    """Save a finished assessment in the history folder."""
+    """Save an assessment in the history folder under its id, replacing one with that id."""
     folder = ensure_private_dir(assessments_dir())
     return write_private(folder / f"{assessment.id}.json", to_json(assessment))
 
 
-def list_assessments() -> list[tuple[Path, Assessment]]:
-    """Every readable saved assessment, oldest first; unreadable files are skipped."""
-    folder = assessments_dir()
-    found: list[tuple[Path, Assessment]] = []
-    if not folder.is_dir():
-        return found
-    for path in folder.glob("*.json"):
-        try:
-            found.append((path, read_assessment(path)))
-        except AnswersError:
+def save_new(record: Saved, when: datetime) -> Saved:
+    """Save a finished assessment or prep card under a new id, and return it with that id.
+
+    The id is claimed by creating its file in one step that fails if the file exists
+    (a hard link from a finished temporary file), so two saves at the same moment can
+    never take the same id and overwrite each other.
+    """
+    is_card = isinstance(record, PrepCard)
+    folder = ensure_private_dir(prep_dir() if is_card else assessments_dir())
+    other = assessments_dir() if is_card else prep_dir()
+    base = when.strftime("%Y%m%d-%H%M%S")
+    n = 0
+    while True:
+        n += 1
+        candidate = base if n == 1 else f"{base}-{n}"
+        if (other / f"{candidate}.json").exists():
             continue
+        named = record.model_copy(update={"id": candidate})
+        if _create_new(folder / f"{candidate}.json", named.model_dump_json(indent=2) + "\n"):
+            return named
+
+
+def _create_new(path: Path, text: str) -> bool:
+    """Write a private file only if no file has this name yet; False if one has."""
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".saving-", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        if os.name != "nt":
+            os.chmod(temp, 0o600)
+        try:
+            os.link(temp, path)
+            return True
+        except FileExistsError:
+            return False
+        except OSError:
+            pass  # a file system without hard links: claim the name, then fill it
+        try:
+            claim = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            return False
+        os.close(claim)
+        os.replace(temp, path)
+        return True
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+
+
+def _scan(
+    folder: Path, read: Callable[[Path], Saved]
+) -> tuple[list[tuple[Path, Saved]], list[tuple[Path, str]]]:
+    """Every saved file in a folder, read; and the ones that could not be read, with why."""
+    found: list[tuple[Path, Saved]] = []
+    unreadable: list[tuple[Path, str]] = []
+    if not folder.is_dir():
+        return found, unreadable
+    for path in sorted(folder.glob("*.json")):
+        try:
+            found.append((path, read(path)))
+        except (AnswersError, HistoryError) as exc:
+            unreadable.append((path, _reason(exc, path)))
     found.sort(key=lambda pair: (pair[1].finished or pair[1].started, pair[1].id))
-    return found
+    return found, unreadable
+
+
+def _reason(exc: Exception, path: Path) -> str:
+    return str(exc).removeprefix(f"{path}: ")
+
+
+def list_assessments() -> list[tuple[Path, Assessment]]:
+    """Every readable saved assessment, oldest first (see unreadable_history for the rest)."""
+    return _scan(assessments_dir(), read_assessment)[0]
+
+
+def unreadable_history() -> list[tuple[Path, str]]:
+    """Saved assessments and prep cards that cannot be read, with the reason for each."""
+    return _scan(assessments_dir(), read_assessment)[1] + _scan(prep_dir(), _finished_card)[1]
 
 
 def find_assessment(id_or_path: str) -> tuple[Path, Assessment]:
@@ -153,19 +246,51 @@ def draft_path(framework_id: str, quick: bool) -> Path:
 
 
 def save_draft(assessment: Assessment) -> Path:
-    """Save progress; called after every answer."""
-    return write_private(draft_path(assessment.framework_id, assessment.quick), to_json(assessment))
+    """Save progress; called after every answer. A draft with nothing in it is not kept."""
+    path = draft_path(assessment.framework_id, assessment.quick)
+    if not (assessment.answers or assessment.skipped or any(assessment.notes.values())):
+        path.unlink(missing_ok=True)
+        return path
+    return write_private(path, to_json(assessment))
 
 
-def load_draft(framework_id: str, quick: bool) -> Assessment | None:
-    """The unfinished assessment for this framework and mode, if there is one."""
+class SetAside:
+    """A draft that could not be read: where it was moved, and why."""
+
+    def __init__(self, moved_to: Path, reason: str) -> None:
+        self.moved_to = moved_to
+        self.reason = reason
+
+
+def load_draft(framework_id: str, quick: bool) -> Assessment | SetAside | None:
+    """The unfinished assessment for this framework and mode, if there is one. A draft
+    that cannot be read is moved aside, bytes untouched, and said so (not thrown away)."""
     path = draft_path(framework_id, quick)
-    if not path.is_file():
+    if not path.exists():
         return None
     try:
         return read_assessment(path)
-    except AnswersError:
-        return None
+    except AnswersError as exc:
+        return _set_aside(path, _reason(exc, path))
+
+
+def _set_aside(path: Path, reason: str) -> SetAside:
+    """Rename an unreadable draft so a new one can start, keeping every byte of it."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    n = 0
+    while True:
+        n += 1
+        moved = path.with_name(f"{path.stem}.unreadable-{stamp}{'' if n == 1 else f'-{n}'}.json")
+        if moved.exists():
+            continue
+        try:
+            os.rename(path, moved)
+        except OSError as exc:
+            raise HistoryError(
+                f"{path}: your unfinished answers cannot be read ({reason}) and cannot be "
+                f"moved aside ({exc.strerror or exc}); move or delete the file, then try again"
+            ) from None
+        return SetAside(moved, reason)
 
 
 def discard_draft(framework_id: str, quick: bool) -> None:
@@ -188,12 +313,9 @@ def prep_drafts_dir() -> Path:
 
 def read_prep_card(path: Path) -> PrepCard:
     """Read a saved prep card file."""
+    text = _read_saved(path, HistoryError)
     try:
-        return PrepCard.model_validate_json(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise HistoryError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise HistoryError(f"{path}: cannot read it ({exc})") from None
+        return PrepCard.model_validate_json(text)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "the top"
@@ -210,18 +332,8 @@ def save_prep_card(card: PrepCard) -> Path:
 
 
 def list_prep_cards() -> list[tuple[Path, PrepCard]]:
-    """Every readable saved prep card, oldest first; unreadable files are skipped."""
-    folder = prep_dir()
-    found: list[tuple[Path, PrepCard]] = []
-    if not folder.is_dir():
-        return found
-    for path in folder.glob("*.json"):
-        try:
-            found.append((path, _finished_card(path)))
-        except HistoryError:
-            continue
-    found.sort(key=lambda pair: (pair[1].finished or pair[1].started, pair[1].id))
-    return found
+    """Every readable saved prep card, oldest first (see unreadable_history for the rest)."""
+    return _scan(prep_dir(), _finished_card)[0]
 
 
 def saved_kind(saved_id: str) -> str | None:
@@ -276,15 +388,16 @@ def save_prep_draft(card: PrepCard) -> Path:
     return write_private(prep_draft_path(card.framework_id), card.model_dump_json(indent=2) + "\n")
 
 
-def load_prep_draft(framework_id: str) -> PrepCard | None:
-    """The unfinished meeting prep for this framework, if there is one."""
+def load_prep_draft(framework_id: str) -> PrepCard | SetAside | None:
+    """The unfinished meeting prep for this framework, if there is one; a draft that
+    cannot be read is moved aside, as for assessments."""
     path = prep_draft_path(framework_id)
-    if not path.is_file():
+    if not path.exists():
         return None
     try:
         return read_prep_card(path)
-    except HistoryError:
-        return None
+    except HistoryError as exc:
+        return _set_aside(path, _reason(exc, path))
 
 
 def discard_prep_draft(framework_id: str) -> None:

@@ -28,6 +28,11 @@ from goodpartners.scoring import off_scale
 
 SECONDS_PER_ITEM = 12
 KEYS_HELP = "Keys: b back, s skip for now, n does not apply, ? help, q save and quit."
+NOTE_HELP = (
+    "A note is a short example from your own work, in your own words. It appears in your "
+    "report. Press Enter (or s) to skip it, b to go back to the last statement, "
+    "or q to save and quit. You can add or change notes when you review your answers."
+)
 
 
 class InputEnded(Exception):
@@ -51,7 +56,10 @@ class QuestionIO(Protocol):
 
 
 class StreamIO:
-    """Line-based IO on text streams; echoes piped input so a transcript reads well."""
+    """Line-based IO on text streams; echoes piped input so a transcript reads well.
+
+    The command line gives it stderr to talk on, so stdout carries only the report.
+    """
 
     def __init__(self, stdin: TextIO, stdout: TextIO, echo: bool | None = None) -> None:
         # Bytes that are not text in the input (a pasted symbol in another encoding)
@@ -67,8 +75,8 @@ class StreamIO:
         self.width = max(40, min(width, 80)) - 1
 
     def ask(self, prompt: str) -> str:
-        """Show the prompt and read one line."""
-        self.stdout.write(prompt)
+        """Show the prompt, wrapped like other text, and read one line."""
+        self.stdout.write(_wrap_prompt(prompt, self.width))
         self.stdout.flush()
         line = self.stdin.readline()
         if not line:
@@ -95,6 +103,12 @@ def _wrap(line: str, width: int) -> str:
     return textwrap.fill(line, width, subsequent_indent=indent)
 
 
+def _wrap_prompt(prompt: str, width: int) -> str:
+    """Wrap a prompt between words, keeping the space after it for the typed answer."""
+    wrapped = textwrap.fill(prompt, width)
+    return wrapped + " " if prompt.endswith(" ") else wrapped
+
+
 _LIST_LEAD = re.compile(r"^\s*(?:\d+\. |- )?")
 
 
@@ -110,6 +124,13 @@ class Command:
     """A key the user typed instead of an answer."""
 
     key: str  # "b", "s", "?", "q", or "" for Enter
+
+
+@dataclass(frozen=True)
+class _Ahead:
+    """An answer typed at a note prompt, taken as the answer to the next statement."""
+
+    answer: Answer
 
 
 @dataclass(frozen=True)
@@ -220,6 +241,7 @@ class Questionnaire:
         self.save = save
         self.ask_notes = ask_notes  # the meeting prep keeps its quick check to two minutes
         self.order = questionnaire_items(framework, assessment.quick)
+        self.input_ended = False  # the input ended with every statement answered
         self.number = {item.id: n for n, (_, item) in enumerate(self.order, start=1)}
 
     # The flow --------------------------------------------------------------
@@ -252,9 +274,11 @@ class Questionnaire:
         self, items: Sequence[tuple[Competency, Item]], start: int, second_pass: bool
     ) -> None:
         index = start
+        ahead: _Ahead | None = None  # an answer typed at a note prompt, for the next one
         while index < len(items):
             competency, item = items[index]
-            outcome = self._ask_item(competency, item, second_pass)
+            outcome = self._ask_item(competency, item, second_pass, ahead)
+            ahead = None
             if outcome == "b":
                 if index == 0:
                     self.io.say("This is the first statement, so there is nothing to go back to.")
@@ -263,17 +287,32 @@ class Questionnaire:
                 continue
             ends_competency = index + 1 == len(items) or items[index + 1][0].id != competency.id
             if ends_competency and not second_pass and self.ask_notes:
-                self._offer_note(competency)
+                offered = self._offer_note(competency, has_next=index + 1 < len(items))
+                if offered == "b":
+                    continue  # the statement again; the note is offered again after it
+                if isinstance(offered, _Ahead):
+                    ahead = offered
             index += 1
 
-    def _ask_item(self, competency: Competency, item: Item, second_pass: bool = False) -> str:
-        """Ask one item until it is answered, skipped or left; returns 'ok', 's' or 'b'."""
+    def _ask_item(
+        self,
+        competency: Competency,
+        item: Item,
+        second_pass: bool = False,
+        ahead: _Ahead | None = None,
+    ) -> str:
+        """Ask one item until it is answered, skipped or left; returns 'ok', 's' or 'b'.
+        An answer typed ahead (at the note prompt before it) is shown and taken."""
         scale = self.framework.scale
         current = self.assessment.answers.get(item.id)
         self.io.say("")
         self.io.say(f"{competency.name} - {self.number[item.id]} of {len(self.order)}")
         self.io.say(item.text)
         self.io.say(scale_line(scale))
+        if ahead is not None:
+            self.io.say(f"Your answer: {describe_answer(ahead.answer, scale)}.")
+            self._answer(item, ahead.answer)
+            return "ok"
         if current is not None:
             self.io.say(f"Your answer so far: {describe_answer(current, scale)}. Enter keeps it.")
         prompt = f"Your answer ({scale.min}-{scale.max}, n, s, b, ? or q): "
@@ -305,11 +344,14 @@ class Questionnaire:
                     self.assessment.skipped.append(item.id)
                 self.save(self.assessment)
                 return "s"
-            self.assessment.answers[item.id] = parsed
-            if item.id in self.assessment.skipped:
-                self.assessment.skipped.remove(item.id)
-            self.save(self.assessment)
+            self._answer(item, parsed)
             return "ok"
+
+    def _answer(self, item: Item, answer: Answer) -> None:
+        self.assessment.answers[item.id] = answer
+        if item.id in self.assessment.skipped:
+            self.assessment.skipped.remove(item.id)
+        self.save(self.assessment)
 
     def _read(self, prompt: str, scale: Scale) -> Answer | Command | Hint:
         try:
@@ -323,15 +365,81 @@ class Questionnaire:
         except EOFError:
             raise InputEnded from None
 
-    def _offer_note(self, competency: Competency) -> None:
-        if competency.id in self.assessment.notes:
-            return
-        note = self._ask_text(
+    def _all_answered(self) -> bool:
+        answers = self.assessment.answers
+        return all(answers.get(item.id) is not None for _, item in self.order)
+
+    def _ended(self) -> None:
+        """The input ended where only optional things are left: finish, or stop with
+        the draft kept when a statement still has no answer."""
+        if not self._all_answered():
+            raise InputEnded
+        if not self.input_ended:
+            self.input_ended = True
+            self.io.say("")
+            self.io.say("The input ended. Every statement has an answer, so this finishes here.")
+
+    def _offer_note(self, competency: Competency, has_next: bool) -> str | _Ahead:
+        """Ask for an optional note; returns 'ok', 'b' (back to the statement before) or an
+        answer typed ahead for the next statement. Keys mean what they mean elsewhere."""
+        if competency.id in self.assessment.notes or self.input_ended:
+            return "ok"
+        prompt = (
             f"Optional: an example from your own practice for '{competency.name}' "
-            "(press Enter to skip): "
+            "(type it, or press Enter to skip): "
         )
+        while True:
+            try:
+                typed = self.io.ask(prompt).strip()
+            except EOFError:
+                self._ended()
+                return "ok"
+            key = " ".join(typed.lower().split())
+            if key in {"b", "q", "?", "h"}:
+                if key == "b":
+                    return "b"
+                if key == "q":
+                    self.save(self.assessment)
+                    raise SaveAndQuit
+                self.io.say(NOTE_HELP)
+                continue
+            seen = self._looks_like_answer(key)
+            if seen is None:
+                note = "" if key == "s" else typed
+                break
+            if isinstance(seen, Hint):
+                self.io.say(f"'{typed}' looks like an answer, not a note. {seen.text}")
+                continue
+            if not has_next:
+                self.io.say(
+                    f"'{typed}' looks like an answer, not a note, and there are no more "
+                    "statements. Type your note in words, or press Enter to skip."
+                )
+                continue
+            self.io.say(
+                f"'{typed}' looks like an answer, not a note, so it is your answer to the "
+                "next statement. You can add a note when you review your answers."
+            )
+            self.assessment.notes[competency.id] = ""
+            self.save(self.assessment)
+            return seen
         self.assessment.notes[competency.id] = note
         self.save(self.assessment)
+        return "ok"
+
+    def _looks_like_answer(self, key: str) -> _Ahead | Hint | None:
+        """A scale answer typed at a note prompt: a bare number, n, or a whole label."""
+        scale = self.framework.scale
+        labels = {label.lower() for label in scale.labels.values()}
+        if scale.not_applicable:
+            labels.add(scale.not_applicable.lower())
+        number = key.removeprefix("-")
+        if not ((number.isascii() and number.isdigit()) or key in {"n", "n/a", "na"} | labels):
+            return None
+        parsed = parse_answer(key, scale)
+        if isinstance(parsed, Hint):
+            return parsed
+        return None if isinstance(parsed, Command) else _Ahead(parsed)
 
     def _help(self, competency: Competency) -> str:
         lines = [f"{competency.name}: {competency.description.strip()}", "What the bands mean:"]
@@ -356,14 +464,27 @@ class Questionnaire:
                 self.io.say(competency.name)
             answer = describe_answer(self.assessment.answers.get(item.id), scale)
             self.io.say(f"  {self.number[item.id]:>2}. {answer} - {item.text}")
+            last = self.order[-1][1] is item or self.order[self.number[item.id]][0] != competency
+            note = self.assessment.notes.get(competency.id, "")
+            if last and note:
+                self.io.say(f"      Your note: {note}")
 
     def _review(self) -> None:
+        if self.input_ended:
+            return
         self._review_list()
         total = len(self.order)
+        change = "Type a number to change an answer"
+        notes = ", w to write or change a note" if self.ask_notes else ""
         while True:
-            typed = self._ask_text(
-                f"Type a number to change it, r to list again, or press Enter to {self.finish}: "
-            ).lower()
+            try:
+                typed = self.io.ask(
+                    f"{change}{notes}, r to list again, or press Enter to {self.finish}: "
+                )
+            except EOFError:
+                self._ended()
+                return
+            typed = typed.strip().lower()
             if typed == "":
                 return
             if typed == "r":
@@ -372,14 +493,50 @@ class Questionnaire:
             if typed == "q":
                 self.save(self.assessment)
                 raise SaveAndQuit
-            if typed.isdigit() and 1 <= int(typed) <= total:
+            if typed == "w" and self.ask_notes:
+                self._change_note()
+                continue
+            if typed.isascii() and typed.isdigit() and 1 <= int(typed) <= total:
                 competency, item = self.order[int(typed) - 1]
                 if self._ask_item(competency, item) != "b":
                     answer = self.assessment.answers.get(item.id)
                     described = describe_answer(answer, self.framework.scale)
                     self.io.say(f"Statement {typed} is now: {described}.")
                 continue
-            self.io.say(f"Type a number from 1 to {total}, r, or press Enter to {self.finish}.")
+            also = ", w" if self.ask_notes else ""
+            self.io.say(
+                f"Type a number from 1 to {total}{also}, r, or press Enter to {self.finish}."
+            )
+
+    def _change_note(self) -> None:
+        """Write, change or remove the note for one competency, from the review."""
+        competencies = list({c.id: c for c, _ in self.order}.values())
+        self.io.say("")
+        self.io.say("Which competency is the note for?")
+        for number, competency in enumerate(competencies, start=1):
+            note = self.assessment.notes.get(competency.id, "")
+            self.io.say(f"  {number:>2}. {competency.name}" + (f" - {note}" if note else ""))
+        count = len(competencies)
+        while True:
+            typed = self._ask_text(
+                f"Type its number (1-{count}), or press Enter to go back: "
+            ).lower()
+            if typed == "":
+                return
+            if typed.isascii() and typed.isdigit() and 1 <= int(typed) <= count:
+                break
+            self.io.say(f"Type a number from 1 to {count}, or press Enter to go back.")
+        competency = competencies[int(typed) - 1]
+        note = self._ask_text(
+            f"Your note for '{competency.name}' (press Enter to keep it as it is, "
+            "or type - to remove it): "
+        )
+        if note == "":
+            self.io.say("Your note is as it was.")
+            return
+        self.assessment.notes[competency.id] = "" if note == "-" else note
+        self.save(self.assessment)
+        self.io.say(f"{'Removed' if note == '-' else 'Saved'} your note for '{competency.name}'.")
 
 
 def ask_yes_no(io: QuestionIO, prompt: str, default: bool) -> bool:

@@ -57,7 +57,7 @@ def test_assess_non_utf8_bytes_typed_as_a_note_are_kept_as_replacement_marks(
     result = run("assess", "--format", "json", input=typed)
     no_traceback(result)
     assert result.exit_code == 0, result.stderr
-    report = json.loads(result.stdout[result.stdout.index("{\n") :])
+    report = json.loads(result.stdout)
     assert report["competencies"]["role"]["note"] == "\ufffd\ufffd note"
 
 
@@ -65,8 +65,8 @@ def test_assess_non_utf8_bytes_as_an_answer_get_a_hint() -> None:
     result = run("assess", input=b"\xff\xfe\n")
     no_traceback(result)
     assert result.exit_code == 1
-    assert "'\ufffd\ufffd' is not an answer; type a number from 1 to 5" in result.stdout
-    assert result.stderr.startswith("Error: the input ended before the questionnaire was finished")
+    assert "'\ufffd\ufffd' is not an answer; type a number from 1 to 5" in result.stderr
+    assert "\nError: the input ended before the questionnaire was finished" in result.stderr
 
 
 def test_assess_name_with_non_utf8_bytes_from_the_command_line(
@@ -227,7 +227,7 @@ def test_data_folder_that_is_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     result = run("assess", input="4\n")
     no_traceback(result)
     assert result.exit_code == 1
-    assert result.stderr == (
+    assert result.stderr.endswith(
         f"Error: {home / 'drafts'}: cannot make this folder (Not a directory); "
         "check the path, or choose another place\n"
     )
@@ -342,7 +342,7 @@ def test_draft_with_answers_off_the_scale_asks_them_again(private_home: Path) ->
     result = run("assess", "--resume", "--format", "json", input=feed(script))
     no_traceback(result)
     assert result.exit_code == 0, result.stderr
-    report = json.loads(result.stdout[result.stdout.index("{\n") :])
+    report = json.loads(result.stdout)
     assert report["answers"]["role-1"] == 4
 
 
@@ -521,4 +521,4 @@ def test_batch_forced_encoding_error_names_the_right_line(
 def test_prep_quick_check_review_hint_matches_its_prompt() -> None:
     script = ["Case review", "2026-11-12", "", *["3"] * 11, "x"]
     result = run("prep", input=feed(script))
-    assert "Type a number from 1 to 11, r, or press Enter to go on." in result.stdout
+    assert "Type a number from 1 to 11, r, or press Enter to go on." in result.stderr
