@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 from goodpartners.errors import AnswersError
+from goodpartners.files import NotARegularFile, read_bounded
 from goodpartners.models import (
     NOT_APPLICABLE,
     Answer,
@@ -38,12 +39,18 @@ def parse_value(value: Any, scale: Scale) -> Answer:
     if isinstance(value, int):
         if scale.min <= value <= scale.max:
             return value
-        raise ValueError(f"{value} is not on the scale {scale.min} to {scale.max}")
+        shown = str(value) if abs(value) < 10**12 else "a very long number"
+        raise ValueError(f"{shown} is not on the scale {scale.min} to {scale.max}")
     if isinstance(value, str):
         text = " ".join(value.strip().lower().split())
         if text in NA_WORDS or (scale.not_applicable and text == scale.not_applicable.lower()):
             return NOT_APPLICABLE
-        if text.lstrip("-").isdigit():
+        digits = text.removeprefix("-")
+        if digits.isascii() and digits.isdigit():
+            if len(digits) > 12:
+                raise ValueError(
+                    f"a {len(digits)}-digit number is not on the scale {scale.min} to {scale.max}"
+                )
             return parse_value(int(text), scale)
         for point, label in scale.labels.items():
             if text == label.lower():
@@ -84,6 +91,13 @@ class _NoAliasLoader(yaml.SafeLoader):
                 seen.add(key_node.value)
         return super().construct_mapping(node, deep)
 
+    def construct_yaml_int(self, node: Any) -> Any:
+        """A whole number; one too long to be an answer stays text, to be reported by key
+        (Python refuses to read numbers over 4,300 digits)."""
+        if len(str(node.value)) > 30:
+            return self.construct_scalar(node)
+        return super().construct_yaml_int(node)
+
     def construct_yaml_timestamp(self, node: Any) -> Any:
         """A date, or its text when it is no real date (2026-02-30), to be reported by key."""
         try:
@@ -96,12 +110,20 @@ _NoAliasLoader.add_constructor("tag:yaml.org,2002:str", _NoAliasLoader.construct
 _NoAliasLoader.add_constructor(
     "tag:yaml.org,2002:timestamp", _NoAliasLoader.construct_yaml_timestamp
 )
+_NoAliasLoader.add_constructor("tag:yaml.org,2002:int", _NoAliasLoader.construct_yaml_int)
 
 
 def read_answers_file(path: Path) -> Any:
     """The data in a YAML or JSON answers file; raises AnswersError when it cannot be read."""
     try:
-        raw = path.read_bytes()
+        raw = read_bounded(path, MAX_ANSWERS_BYTES)
+    except NotARegularFile:
+        raise AnswersError(
+            f"{path}: not a regular file (a device, pipe or socket); "
+            "give a YAML or JSON answers file"
+        ) from None
+    except IsADirectoryError:
+        raise AnswersError(f"{path}: this is a folder; give a YAML or JSON answers file") from None
     except OSError as exc:
         raise AnswersError(f"{path}: cannot read the answers file ({exc.strerror})") from None
     if len(raw) > MAX_ANSWERS_BYTES:

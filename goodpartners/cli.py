@@ -23,6 +23,7 @@ from goodpartners.errors import (
     FrameworkNotFoundError,
     GoodPartnersError,
     HistoryError,
+    OutputError,
     UsageError,
 )
 from goodpartners.files import write_private
@@ -106,16 +107,56 @@ class _Group(TyperGroup):
             typer.echo("\nStopped.", err=True)
             raise typer.Exit(EXIT_INTERRUPTED) from None
         except OSError as exc:
-            # Files raise typed errors with their names; an error with no file name is the
-            # screen or a pipe, such as '> file' on a full disk. A closed pipe is click's.
+            # Files raise typed errors with their names, and the report's own writes say
+            # so themselves (see _to_stdout); a closed pipe is click's to handle.
             if exc.filename is not None or exc.errno == errno.EPIPE:
                 raise
             typer.echo(
-                f"Error: could not write the output ({exc.strerror or exc}); check that the "
-                "disk has space, or write to a file with --output",
+                f"Error: could not write ({exc.strerror or exc}); check that the disk has "
+                "space and that you can write there, then run the command again",
                 err=True,
             )
             raise typer.Exit(EXIT_DATA) from None
+
+
+def _to_stdout(text: str) -> None:
+    """Write the product to stdout, saying plainly when that fails (a full disk under '>').
+
+    Redirected output is written with os.write in a loop: with PYTHONUNBUFFERED (or -u)
+    Python's text layer drops the rest of a short write without a word, so a full disk
+    would leave half a report and exit 0.
+    """
+    try:
+        handle = None if _isatty(sys.stdout) else sys.stdout.fileno()
+    except (AttributeError, ValueError, OSError):  # a test harness's in-memory stream
+        handle = None
+    try:
+        if handle is None:
+            sys.stdout.write(text)
+            sys.stdout.flush()  # so a full disk is reported here, not at exit
+            return
+        sys.stdout.flush()
+        if os.linesep != "\n":
+            text = text.replace("\n", os.linesep)
+        data = memoryview(
+            text.encode(sys.stdout.encoding or "utf-8", sys.stdout.errors or "strict")
+        )
+        while data:
+            data = data[os.write(handle, data) :]
+    except OSError as exc:
+        if exc.errno == errno.EPIPE:
+            raise
+        raise OutputError(
+            f"could not write to the screen or the file it is sent to ({exc.strerror or exc}); "
+            "check that the disk has space, or write to a file with --output"
+        ) from None
+
+
+def _isatty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError, OSError):
+        return False
 
 
 app = typer.Typer(
@@ -303,8 +344,7 @@ def _write(
         write_private(output, text)
         typer.echo(f"{what} written to {output}", err=True)
     else:
-        sys.stdout.write(text)
-        sys.stdout.flush()  # so a full disk is reported here, not at exit
+        _to_stdout(text)
 
 
 FormatOption = Annotated[
@@ -723,8 +763,7 @@ def history_export(output: OutputOption = None) -> None:
     _warn_unreadable()
     text = export_all()
     if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        _to_stdout(text)
     else:
         write_private(output, text)
         typer.echo(f"Exported to {output}", err=True)

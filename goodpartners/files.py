@@ -95,3 +95,34 @@ def write_private(path: Path, text: str, encoding: str = "utf-8") -> Path:
     with atomic_open(path, encoding) as stream:
         stream.write(text)
     return path
+
+
+class NotARegularFile(OSError):
+    """The path is a device, a pipe or a socket: reading it could hang or never end."""
+
+
+def read_bounded(path: Path, limit: int) -> bytes:
+    """At most limit + 1 bytes of a regular file, so a caller can refuse one too big.
+
+    Opening does not wait for a writer (a FIFO would hang), and devices such as
+    /dev/zero, pipes and sockets are refused before any byte is read.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    handle = os.open(path, flags)
+    try:
+        mode = os.fstat(handle).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(21, "it is a folder, not a file", str(path))
+        if not stat.S_ISREG(mode):
+            raise NotARegularFile(0, "not a regular file", str(path))
+        chunks: list[bytes] = []
+        size = 0
+        while size <= limit:
+            chunk = os.read(handle, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(handle)

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from goodpartners.errors import FrameworkError, FrameworkNotFoundError, Problem
+from goodpartners.files import NotARegularFile, read_bounded
 from goodpartners.models import (
     Band,
     Competency,
@@ -127,9 +128,15 @@ def load_framework_file(path: Path) -> Framework:
     """Read and validate one framework file, raising FrameworkError with every problem."""
     display = str(path)
     try:
-        with path.open("rb") as file:
-            # Read one byte past the cap, so a huge file is refused without reading it all.
-            raw = file.read(MAX_FRAMEWORK_BYTES + 1)
+        # One byte past the cap, so a huge file is refused without reading it all.
+        raw = read_bounded(path, MAX_FRAMEWORK_BYTES)
+    except NotARegularFile:
+        raise _error(
+            display,
+            "not a regular file (a device, pipe or socket); give a YAML framework file",
+        ) from None
+    except IsADirectoryError:
+        raise _error(display, "this is a folder; give a YAML framework file") from None
     except OSError as exc:
         raise _error(
             display, f"cannot read the file ({exc.strerror}); check the path and try again"

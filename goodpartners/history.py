@@ -14,7 +14,7 @@ from typing import TypeVar
 
 from pydantic import ValidationError
 
-from goodpartners.errors import AnswersError, HistoryError
+from goodpartners.errors import AnswersError, HistoryError, OutputError
 from goodpartners.files import ensure_private_dir, write_private
 from goodpartners.frameworks import data_home
 from goodpartners.models import Assessment, PrepCard
@@ -119,6 +119,16 @@ def save_new(record: Saved, when: datetime) -> Saved:
 
 def _create_new(path: Path, text: str) -> bool:
     """Write a private file only if no file has this name yet; False if one has."""
+    try:
+        return _link_new(path, text)
+    except OSError as exc:
+        raise OutputError(
+            f"{path}: cannot save the result ({exc.strerror or exc}); check that the disk "
+            "has space and that you can write there, then try again"
+        ) from None
+
+
+def _link_new(path: Path, text: str) -> bool:
     handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".saving-", suffix=".tmp")
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:

@@ -40,6 +40,7 @@ from goodpartners.questionnaire import (
     SaveAndQuit,
     ask_yes_no,
     minutes,
+    number_in,
     questionnaire_items,
 )
 
@@ -441,7 +442,7 @@ class PrepInterview:
             if typed == "r":
                 self._review_list()
                 continue
-            if typed.isdigit() and 1 <= int(typed) <= total:
+            if number_in(typed, total):
                 step = self.steps[int(typed) - 1]
                 if step.label == "Quick check":
                     self.card.check_done = False

@@ -54,6 +54,9 @@ class Resource(StrictModel):
     url: str = Field(min_length=1)
 
 
+MAX_SCALE_POINTS = 100  # a label for every point: more than this is a mistake, not a scale
+
+
 class Scale(StrictModel):
     """The answer scale: whole numbers from min to max, each with a label."""
 
@@ -71,6 +74,11 @@ class Scale(StrictModel):
         low = info.data.get("min")
         if isinstance(low, int) and value <= low:
             raise ValueError(f"max ({value}) must be greater than min ({low})")
+        if isinstance(low, int) and value - low + 1 > MAX_SCALE_POINTS:
+            raise ValueError(
+                f"a scale from {low} to {value} has {value - low + 1:,} points, more than "
+                f"{MAX_SCALE_POINTS}; use a short scale such as 1 to 5, with a label for each point"
+            )
         return value
 
     @field_validator("labels")

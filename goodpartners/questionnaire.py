@@ -152,11 +152,12 @@ def parse_answer(text: str, scale: Scale) -> Answer | Command | Hint:
             return Hint("'Does not apply' is not an option here; choose a number.")
         return NOT_APPLICABLE
     points = f"{scale.min} to {scale.max}"
-    if typed.lstrip("-").isdigit():
-        value = int(typed)
-        if scale.min <= value <= scale.max:
+    digits = typed.removeprefix("-")
+    if digits.isascii() and digits.isdigit():
+        value = int(typed) if len(digits) <= 12 else None
+        if value is not None and scale.min <= value <= scale.max:
             return value
-        return Hint(f"{value} is not on the scale; type a number from {points}.")
+        return Hint(f"{_short(typed)} is not on the scale; type a number from {points}.")
     choices: list[tuple[str, Answer]] = [(label.lower(), p) for p, label in scale.labels.items()]
     if scale.not_applicable:
         choices.append((scale.not_applicable.lower(), NOT_APPLICABLE))
@@ -167,6 +168,15 @@ def parse_answer(text: str, scale: Scale) -> Answer | Command | Hint:
         names = " or ".join(f"'{label}'" for label, _ in matches)
         return Hint(f"'{text.strip()}' could be {names}; type more letters or the number.")
     return Hint(f"'{text.strip()}' is not an answer; type a number from {points}, or ? for help.")
+
+
+def number_in(typed: str, top: int) -> bool:
+    """Whether the typed text is a plain number from 1 to top (not '²', not 5000 digits)."""
+    return typed.isascii() and typed.isdigit() and len(typed) <= 9 and 1 <= int(typed) <= top
+
+
+def _short(text: str, limit: int = 20) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def describe_answer(answer: Answer, scale: Scale) -> str:
@@ -496,7 +506,7 @@ class Questionnaire:
             if typed == "w" and self.ask_notes:
                 self._change_note()
                 continue
-            if typed.isascii() and typed.isdigit() and 1 <= int(typed) <= total:
+            if number_in(typed, total):
                 competency, item = self.order[int(typed) - 1]
                 if self._ask_item(competency, item) != "b":
                     answer = self.assessment.answers.get(item.id)
@@ -523,7 +533,7 @@ class Questionnaire:
             ).lower()
             if typed == "":
                 return
-            if typed.isascii() and typed.isdigit() and 1 <= int(typed) <= count:
+            if number_in(typed, count):
                 break
             self.io.say(f"Type a number from 1 to {count}, or press Enter to go back.")
         competency = competencies[int(typed) - 1]

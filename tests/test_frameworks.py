@@ -35,6 +35,10 @@ VALID_FIXTURES = {"minimal", "scale-0-4", "scale-1-7"}
 # against the fixture: line and column of the offending YAML node (of the key itself
 # for an unknown or repeated key).
 BAD_FRAMEWORKS: dict[str, list[str]] = {
+    "scale-too-big": [
+        "{file}:9:8: a scale from 1 to 100000000 has 100,000,000 points, more than 100; use a "
+        "short scale such as 1 to 5, with a label for each point (at scale.max)"
+    ],
     "duplicate-id": [
         "{file}:69:17: id 'c1-2' is already used on line 51; every id must be unique, "
         "so rename one of them (at themes[0].competencies[1].items[0].id)"

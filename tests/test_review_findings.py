@@ -290,9 +290,10 @@ def test_screen_output_to_a_full_disk() -> None:
             check=False,
         )
     assert result.returncode == 1
+    # 'framework show' has no --output, so the message does not offer one.
     assert result.stderr == (
-        "Error: could not write the output (No space left on device); check that the disk "
-        "has space, or write to a file with --output\n"
+        "Error: could not write (No space left on device); check that the disk has space "
+        "and that you can write there, then run the command again\n"
     )
 
 

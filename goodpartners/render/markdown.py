@@ -19,9 +19,17 @@ from goodpartners.render.common import (
 from goodpartners.report import CompetencyView, Report
 
 
-def cell(text: str | None) -> str:
-    """Text that is safe inside a Markdown table cell."""
-    return (text or "").replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").strip()
+def cell(text: object) -> str:
+    """Text shown as typed: no HTML, no links, no emphasis, no broken table or line.
+
+    Names, notes and framework text are written by people; Markdown viewers render raw
+    HTML and links, so '<img onerror=...>' or '[x](javascript:...)' must stay text.
+    """
+    value = " ".join(str(text or "").replace("\r", " ").split("\n")).strip()
+    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    for char in "\\|*_`[]#":
+        value = value.replace(char, "\\" + char)
+    return value
 
 
 def render_markdown(report: Report) -> str:
@@ -30,13 +38,13 @@ def render_markdown(report: Report) -> str:
     add = out.append
     top = report.scale_max
     kind = "Quick check" if report.quick else "Full questionnaire"
-    add(f"# Personal development report: {report.framework_title}")
+    add(f"# Personal development report: {cell(report.framework_title)}")
     add("")
     add(f"- **Who:** {cell(report.name) or 'Not given'}")
     add(f"- **When:** {date_text(report.date)}")
     add(
-        f"- **Framework:** {report.framework_title}, version {report.framework_version} "
-        f"({report.framework_id}). {kind}."
+        f"- **Framework:** {cell(report.framework_title)}, "
+        f"version {cell(report.framework_version)} ({cell(report.framework_id)}). {kind}."
     )
     add(f"- **Assessment id:** {report.assessment_id}")
     add("")
@@ -47,14 +55,14 @@ def render_markdown(report: Report) -> str:
     else:
         add(
             f"Overall score: **{score_text(report.overall)} out of {top}**, "
-            f"{report.overall_band_name}. {report.overall_meaning}"
+            f"{cell(report.overall_band_name)}. {cell(report.overall_meaning)}"
         )
     add("")
     add("| Theme | Score | Band | Competencies scored |")
     add("| --- | --- | --- | --- |")
     for theme in report.themes:
         add(
-            f"| {cell(theme.name)} | {score_text(theme.score)} | {theme.band_name or '-'} "
+            f"| {cell(theme.name)} | {score_text(theme.score)} | {cell(theme.band_name) or '-'} "
             f"| {theme.scored} of {theme.total} |"
         )
     add("")
@@ -66,21 +74,21 @@ def render_markdown(report: Report) -> str:
     add("| --- | --- | --- | --- |")
     for comp in report.competencies:
         add(
-            f"| {cell(comp.name)} | {score_text(comp.score)} | {comp.band_name or 'Not scored'} "
-            f"| {bar(comp.score, report.scale_min, top)} |"
+            f"| {cell(comp.name)} | {score_text(comp.score)} "
+            f"| {cell(comp.band_name) or 'Not scored'} | {bar(comp.score, report.scale_min, top)} |"
         )
     add("")
     for comp in report.competencies:
-        add(f"### {comp.name}")
+        add(f"### {cell(comp.name)}")
         add("")
-        add(f'*From the research:* "{comp.source}"')
+        add(f'*From the research:* "{cell(comp.source)}"')
         add("")
         if comp.score is None:
-            add(f"Not scored: {comp.reason}.")
+            add(f"Not scored: {cell(comp.reason)}.")
         else:
             add(
-                f"Score {score_text(comp.score)} ({comp.band_name}), from {comp.answered} of "
-                f"{comp.asked} statements. {comp.descriptor or ''}".rstrip()
+                f"Score {score_text(comp.score)} ({cell(comp.band_name)}), from {comp.answered} of "
+                f"{comp.asked} statements. {cell(comp.descriptor)}".rstrip()
             )
         add("")
     add("## Strengths")
@@ -88,7 +96,7 @@ def render_markdown(report: Report) -> str:
     if not report.strengths:
         add("No strengths can be named until competencies are scored.")
     for n, comp in enumerate(report.strengths, start=1):
-        add(f"{n}. **{comp.name}**: {comp.why}")
+        add(f"{n}. **{cell(comp.name)}**: {cell(comp.why)}")
     add("")
     add("## Development priorities")
     add("")
@@ -103,7 +111,7 @@ def render_markdown(report: Report) -> str:
     add("")
     if report.notes:
         for comp in report.notes:
-            add(f"- **{comp.name}:** {cell(comp.note)}")
+            add(f"- **{cell(comp.name)}:** {cell(comp.note)}")
     else:
         add("You did not add any notes.")
     add("")
@@ -113,10 +121,10 @@ def render_markdown(report: Report) -> str:
         add(REFLECTIONS_INTRO)
         add("")
         for reflection in report.reflections:
-            add(f"### {reflection.meeting}, {reflection.meeting_when}")
+            add(f"### {cell(reflection.meeting)}, {reflection.meeting_when}")
             add("")
             for said in reflection.answers:
-                add(f"- **{said.label}** {cell(said.text)}")
+                add(f"- **{cell(said.label)}** {cell(said.text)}")
             if not reflection.answers:
                 add("- You left every question blank.")
             add("")
@@ -133,7 +141,7 @@ def render_markdown(report: Report) -> str:
         add("## Not scored")
         add("")
         for comp in report.not_scored:
-            add(f"- **{comp.name}:** {comp.reason}.")
+            add(f"- **{cell(comp.name)}:** {cell(comp.reason)}.")
         add("")
     if report.comparison:
         comparison = report.comparison
@@ -158,11 +166,11 @@ def render_markdown(report: Report) -> str:
         add("## Questions to reflect on")
         add("")
         for prompt in report.reflective_prompts:
-            add(f"- {prompt}")
+            add(f"- {cell(prompt)}")
         add("")
     add("## How the score is calculated")
     add("")
-    add(report.rules)
+    add(cell(report.rules))
     add("")
     add("## Your answers")
     add("")
@@ -172,28 +180,28 @@ def render_markdown(report: Report) -> str:
         turned = " (turned round)" if answer.reverse else ""
         add(f"| {answer.number} | {cell(answer.text)}{turned} | {cell(answer.answer_text)} |")
     add("")
-    add(f"*Source: {report.framework_source}*")
+    add(f"*Source: {cell(report.framework_source)}*")
     return "\n".join(out) + "\n"
 
 
 def _bands(report: Report) -> str:
-    return "; ".join(f"{b.name} from {b.min:g}" for b in report.bands)
+    return "; ".join(f"{cell(b.name)} from {b.min:g}" for b in report.bands)
 
 
 def _priority(add: Callable[[str], None], comp: CompetencyView) -> None:
-    add(f"### {comp.name}")
+    add(f"### {cell(comp.name)}")
     add("")
-    add(comp.why or "")
+    add(cell(comp.why))
     add("")
     add("Things to try this month:")
     add("")
     for action in comp.actions:
-        add(f"- {action}")
+        add(f"- {cell(action)}")
     add("")
     add("Questions to ask yourself:")
     add("")
     for prompt in comp.prompts:
-        add(f"- {prompt}")
+        add(f"- {cell(prompt)}")
     add("")
 
 
@@ -204,16 +212,16 @@ def render_card_markdown(card: CardView) -> str:
 
     def labelled(label: str, text: str | None) -> None:
         if text:
-            add(f"**{label}:** {text}")
+            add(f"**{label}:** {cell(text)}")
             add("")
 
-    add(f"# Meeting prep card: {card.meeting}")
+    add(f"# Meeting prep card: {cell(card.meeting)}")
     add("")
     add(f"**When:** {card.meeting_when}")
     add("")
     add(f"## {CARD_SECTIONS['role']}")
     add("")
-    add(card.role or "Not written yet.")
+    add(cell(card.role) or "Not written yet.")
     add("")
     labelled("What I want from this meeting", card.expect)
     add(f"## {CARD_SECTIONS['offer']}")
@@ -229,7 +237,7 @@ def render_card_markdown(card: CardView) -> str:
         add("")
     if card.capacity is not None:
         warning = "**Warning:** " if card.capacity.over else ""
-        add(f"{warning}{card.capacity.message}")
+        add(f"{warning}{cell(card.capacity.message)}")
         add("")
     labelled("What I will not promise", card.not_promise)
     add(f"## {CARD_SECTIONS['partners']}")
@@ -243,13 +251,16 @@ def render_card_markdown(card: CardView) -> str:
                 f"| {cell(partner.find_out) or 'Nothing noted'} |"
             )
     else:
-        add(card.partners_note or "No partners named.")
+        add(cell(card.partners_note) or "No partners named.")
     add("")
     labelled("Key partners for this person", card.key_partners)
     add(f"## {CARD_SECTIONS['focus']}")
     add("")
     for n, focus in enumerate(card.focus, start=1):
-        add(f"{n}. **{focus.name}** ({focus_text(focus.band_name)}). Aim for: {focus.behaviour}")
+        add(
+            f"{n}. **{cell(focus.name)}** ({cell(focus_text(focus.band_name))}). "
+            f"Aim for: {cell(focus.behaviour)}"
+        )
     if not card.focus:
         add("No focus yet: the quick check had no answers to go on.")
     add("")
@@ -258,17 +269,17 @@ def render_card_markdown(card: CardView) -> str:
         add(f"## {CARD_SECTIONS['other']}")
         add("")
         for item in card.other:
-            labelled(item.label, item.text)
+            labelled(cell(item.label), item.text)
     add(f"## {CARD_SECTIONS['after']}")
     add("")
     for question in card.after_questions:
-        add(f"- {question}")
+        add(f"- {cell(question)}")
     add("")
     if card.reflective_prompts:
         add(f"{MORE_QUESTIONS}:")
         add("")
         for prompt in card.reflective_prompts:
-            add(f"- {prompt}")
+            add(f"- {cell(prompt)}")
         add("")
     if card.reflection is None:
         add(f"Then write your answers down: `{card.after_command}`")
@@ -279,12 +290,12 @@ def render_card_markdown(card: CardView) -> str:
         add(f"Written {date_text(card.reflection.written)}.")
         add("")
         for answer in card.reflection.answers:
-            add(f"- **{answer.label}** {cell(answer.text)}")
+            add(f"- **{cell(answer.label)}** {cell(answer.text)}")
         if not card.reflection.answers:
             add("- You left every question blank.")
         add("")
     add(
         f"*Card {card.card_id}, made {date_text(card.made)}, "
-        f"with {card.framework_title} {card.framework_version}.*"
+        f"with {cell(card.framework_title)} {cell(card.framework_version)}.*"
     )
     return "\n".join(out) + "\n"
