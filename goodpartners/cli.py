@@ -321,6 +321,32 @@ def _output_format(fmt: ReportFormat | None, output: Path | None) -> ReportForma
     )
 
 
+def _check_output(output: Path | None, *reading: str | Path | None) -> None:
+    """Refuse an --output that would replace a file being read, or a saved result."""
+    if output is None:
+        return
+    for source in reading:
+        if source is not None and _same_file(output, Path(source)):
+            raise UsageError(
+                f"{output}: this is the file being read, so writing there would replace it; "
+                "give --output another file name"
+            )
+    home = data_home().resolve()
+    target = output.expanduser().resolve()
+    if target != home and home in target.parents:
+        raise UsageError(
+            f"{output}: this is inside your saved results folder ({home}); "
+            "write reports and exports somewhere else"
+        )
+
+
+def _same_file(one: Path, other: Path) -> bool:
+    try:
+        return os.path.samefile(one, other)
+    except OSError:  # one of them is not there yet
+        return one.expanduser().resolve() == other.expanduser().resolve()
+
+
 def _write(
     draw: Callable[[ReportFormat, bool, int], str],
     fmt: ReportFormat | None,
@@ -389,6 +415,7 @@ def assess(
 ) -> None:
     """Answer the questions and get your development report."""
     _output_format(fmt, output)  # a bad --output fails now, not after the questions
+    _check_output(output, answers, framework)
     if resume and restart:
         raise UsageError("choose --resume or --restart, not both")
     chosen = load_framework(framework)
@@ -492,6 +519,7 @@ def report_command(
     output: OutputOption = None,
 ) -> None:
     """Show a saved report or prep card again, in any format."""
+    _check_output(output, assessment, framework)
     if saved_kind(assessment) == "prep card":
         _emit_card(find_prep_card(assessment)[1], fmt, output)
         return
@@ -578,6 +606,7 @@ def prep(
     offer and the hours it needs. After the meeting, run 'goodpartners prep --after ID'.
     """
     _output_format(fmt, output)  # a bad --output fails now, not after the questions
+    _check_output(output, answers, framework)
     if after is not None:
         if meeting or when or framework or resume or restart:
             raise UsageError("--after takes only --answers, --format and --output")
@@ -760,6 +789,7 @@ def history_export(output: OutputOption = None) -> None:
 
     The file has your assessments and your prep cards with their reflections.
     """
+    _check_output(output)
     _warn_unreadable()
     text = export_all()
     if output is None:

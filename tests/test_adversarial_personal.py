@@ -354,3 +354,29 @@ def test_note_prompt_wraps_between_words_at_80_columns() -> None:
     assert lines[-1].endswith("skip): ")
     words = " ".join(lines).split()
     assert "(type" in words and "Enter" in words  # no word is broken across lines
+
+
+# Found while trying the above: --output could replace the file being read ---------------
+
+
+def test_output_that_is_the_answers_file_is_refused_and_the_file_kept(tmp_path: Path) -> None:
+    answers = tmp_path / "a.yaml"
+    answers.write_text("role-1: 4\n")
+    result = runner.invoke(
+        app, ["assess", "--answers", str(answers), "--format", "json", "-o", str(answers)]
+    )
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Error: {answers}: this is the file being read, so writing there would replace it; "
+        "give --output another file name\n"
+    )
+    assert answers.read_text() == "role-1: 4\n"
+
+
+def test_report_output_cannot_replace_a_saved_result(private_home: Path) -> None:
+    path = save_assessment(make_assessment(assessment_id="a"))
+    before = path.read_bytes()
+    result = runner.invoke(app, ["report", "a", "--format", "json", "-o", str(path)])
+    assert result.exit_code == 2
+    assert "is inside your saved results folder" in result.stderr
+    assert path.read_bytes() == before
