@@ -394,8 +394,15 @@ def prep_draft_path(framework_id: str) -> Path:
 
 
 def save_prep_draft(card: PrepCard) -> Path:
-    """Save meeting prep progress; called after every answer."""
-    return write_private(prep_draft_path(card.framework_id), card.model_dump_json(indent=2) + "\n")
+    """Save meeting prep progress; called after every answer. An empty one is not kept."""
+    path = prep_draft_path(card.framework_id)
+    filled = (card.meeting, card.meeting_date, card.partners, card.offers, card.hours_available)
+    if all(value is None for value in filled) and not (
+        card.check.answers or card.check.skipped or card.check_done or card.answers
+    ):
+        path.unlink(missing_ok=True)
+        return path
+    return write_private(path, card.model_dump_json(indent=2) + "\n")
 
 
 def load_prep_draft(framework_id: str) -> PrepCard | SetAside | None:

@@ -380,3 +380,12 @@ def test_report_output_cannot_replace_a_saved_result(private_home: Path) -> None
     assert result.exit_code == 2
     assert "is inside your saved results folder" in result.stderr
     assert path.read_bytes() == before
+
+
+def test_q_at_the_first_prep_question_keeps_no_draft(private_home: Path) -> None:
+    result = runner.invoke(app, ["prep"], input="q\n")
+    assert result.exit_code == 0
+    assert result.stderr.endswith(
+        "Nothing was saved, as nothing was answered yet.\nTo start, run: goodpartners prep\n"
+    )
+    assert not (private_home / "drafts" / "prep" / "good-partners.json").exists()
