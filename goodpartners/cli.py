@@ -36,12 +36,14 @@ from goodpartners.frameworks import (
 )
 from goodpartners.history import (
     SetAside,
+    assessments_dir,
     delete_all,
     delete_assessment,
     delete_prep_card,
     discard_draft,
     discard_prep_draft,
     draft_path,
+    drafts_dir,
     export_all,
     find_assessment,
     find_prep_card,
@@ -50,6 +52,7 @@ from goodpartners.history import (
     load_draft,
     load_prep_draft,
     new_id,
+    prep_dir,
     prep_draft_path,
     previous_assessment,
     reflections_for,
@@ -331,13 +334,13 @@ def _check_output(output: Path | None, *reading: str | Path | None) -> None:
                 f"{output}: this is the file being read, so writing there would replace it; "
                 "give --output another file name"
             )
-    home = data_home().resolve()
     target = output.expanduser().resolve()
-    if target != home and home in target.parents:
-        raise UsageError(
-            f"{output}: this is inside your saved results folder ({home}); "
-            "write reports and exports somewhere else"
-        )
+    for folder in (assessments_dir(), prep_dir(), drafts_dir()):
+        if folder.resolve() in target.parents:
+            raise UsageError(
+                f"{output}: this is inside the folder of your saved results ({folder}); "
+                "write reports and exports somewhere else"
+            )
 
 
 def _same_file(one: Path, other: Path) -> bool:

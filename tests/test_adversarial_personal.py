@@ -378,7 +378,10 @@ def test_report_output_cannot_replace_a_saved_result(private_home: Path) -> None
     before = path.read_bytes()
     result = runner.invoke(app, ["report", "a", "--format", "json", "-o", str(path)])
     assert result.exit_code == 2
-    assert "is inside your saved results folder" in result.stderr
+    assert result.stderr == (
+        f"Error: {path}: this is inside the folder of your saved results "
+        f"({private_home / 'assessments'}); write reports and exports somewhere else\n"
+    )
     assert path.read_bytes() == before
 
 
