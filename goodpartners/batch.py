@@ -16,7 +16,9 @@ from __future__ import annotations
 import contextlib
 import gc
 import io
+import os
 import re
+import stat
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -30,7 +32,7 @@ from typing import IO, Any, Protocol, cast
 
 from goodpartners.csvsafe import SafeCsvWriter, csv_cell
 from goodpartners.errors import ResponsesError, UsageError
-from goodpartners.files import atomic_open, ensure_private_dir, write_private
+from goodpartners.files import MANIFEST_NAME, StagedFolder
 from goodpartners.models import Assessment, Framework
 from goodpartners.responses import (
     ColumnMap,
@@ -77,6 +79,9 @@ HEATMAP_MAX = 60
 PROGRESS_BYTES = 400_000
 NOT_GIVEN = "(not given)"
 CELL_NOTE = "; the rest of the row was scored"
+RESULT_NAMES = ("scores.csv", "problems.csv", "summary.json", "summary.md", "summary.html")
+PEOPLE = "people"
+REPORT_NAME_MAX = 80
 
 
 class ReportChoice(str, Enum):
@@ -142,11 +147,23 @@ def pseudonymiser(key: str | None) -> Callable[[str], str]:
 
 
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9@._-]+")
+# Windows keeps these names for devices, in any case and whatever follows the first dot.
+_DEVICE_NAME = re.compile(r"(?:con|prn|aux|nul|com[0-9]|lpt[0-9])(?:\..*)?", re.IGNORECASE)
 
 
 def report_file_name(respondent: str, taken: set[str]) -> str:
-    """A safe, unique file name (without suffix) for a person's report."""
-    name = _UNSAFE_NAME.sub("_", respondent).strip("._-")[:80] or "respondent"
+    """A unique file name (without suffix) for a person's report, safe on Windows, macOS and Linux.
+
+    Only ASCII letters, digits and @ . _ - are kept, never a dot, dash or underscore at
+    either end, and at most 80 of them. A Windows device name such as CON or com1.txt
+    gets an underscore (CON_, com1_.txt). `taken` keeps names unique whatever their
+    case, as Windows and macOS compare them.
+    """
+    name = _UNSAFE_NAME.sub("_", respondent).strip("._-")[:REPORT_NAME_MAX].rstrip("._-")
+    name = name or "respondent"
+    if _DEVICE_NAME.fullmatch(name):
+        stem, dot, rest = name.partition(".")
+        name = f"{stem}_{dot}{rest}"
     candidate, number = name, 2
     while candidate.lower() in taken:
         candidate = f"{name}-{number}"
@@ -156,7 +173,13 @@ def report_file_name(respondent: str, taken: set[str]) -> str:
 
 
 def run_batch(options: BatchOptions, progress: Progress | None = None) -> BatchResult:
-    """Score a responses CSV and write scores, problems and the team summary to options.out."""
+    """Score a responses CSV and write scores, problems and the team summary to options.out.
+
+    options.out always holds one run's results as a set: they are staged, and swapped in
+    for the earlier run's only when all are written (see files.StagedFolder). A failed run
+    leaves the folder as it was. A --strict refusal is a run's result too: the folder then
+    holds its problems.csv alone, so that no earlier scores sit beside the new problems.
+    """
     if options.min_group_size < 1:
         raise UsageError("--min-group-size must be at least 1")
     if options.pseudonym_key is not None and not options.anonymise:
@@ -169,14 +192,94 @@ def run_batch(options: BatchOptions, progress: Progress | None = None) -> BatchR
         raise ResponsesError(f"{options.responses}: no such file; check the path")
     if options.out.exists() and not options.out.is_dir():
         raise UsageError(f"--out {options.out}: this is a file, not a folder; choose a folder")
+    for path in [options.out / name for name in (*RESULT_NAMES, MANIFEST_NAME)]:
+        if path.is_dir() and not path.is_symlink():
+            raise UsageError(
+                f"--out {options.out}: {path} is a folder, but the results need a file of that "
+                "name; move the folder, or choose another folder with --out"
+            )
+    people = options.out / PEOPLE
+    if options.reports is not ReportChoice.none and people.exists() and not people.is_dir():
+        raise UsageError(
+            f"--out {options.out}: {people} is a file, but the personal reports go in a folder "
+            "of that name; move the file, or choose another folder with --out"
+        )
+    _refuse_replacing_inputs(options)
     source, columns, warnings = _open(options, options.responses, options.name_column)
     try:
-        ensure_private_dir(options.out)
-        return _Run(options, source, columns, warnings, progress).execute()
+        stage = StagedFolder(options.out, RESULT_NAMES, (PEOPLE,))
+        try:
+            result = _Run(options, source, columns, warnings, progress, stage).execute()
+        except _Refused as refused:
+            stage.commit({"problems.csv"})
+            raise refused.error from None
+        except BaseException:
+            stage.discard()
+            raise
+        result.warnings.extend(stage.commit())
+        return result
     finally:
         source.close()
         if progress:
             progress.close()
+
+
+def _refuse_replacing_inputs(options: BatchOptions) -> None:
+    """Refuse a run whose results would be written over its own responses or baseline file."""
+    out = options.out
+    inputs = [(options.responses, "", "responses file")]
+    if options.baseline is not None:
+        inputs.append((options.baseline, "--baseline ", "baseline file"))
+    for path, option, what in inputs:
+        for target in [out / name for name in (*RESULT_NAMES, MANIFEST_NAME)]:
+            if _same_file(path, target):
+                also = "" if _same_name(path, target) else f", which is also {target}"
+                raise UsageError(
+                    f"{option}{path}: the results would be written over this {what}{also}; "
+                    "choose another folder with --out"
+                )
+        clash = _in_folder(path, out / PEOPLE)
+        if clash is True:
+            raise UsageError(
+                f"{option}{path}: this {what} is in {out / PEOPLE}, where the personal reports "
+                "go; move it, or choose another folder with --out"
+            )
+        if clash:
+            raise UsageError(
+                f"{option}{path}: the results would be written over this {what}, which is also "
+                f"{clash}; choose another folder with --out"
+            )
+
+
+def _same_file(path: Path, other: Path) -> bool:
+    """Whether two paths reach one file, by a link, a hard link or another spelling."""
+    try:
+        return os.path.samefile(path, other)
+    except OSError:
+        return False
+
+
+def _same_name(path: Path, other: Path) -> bool:
+    return os.path.normcase(os.path.abspath(path)) == os.path.normcase(os.path.abspath(other))
+
+
+def _in_folder(path: Path, folder: Path) -> bool | Path:
+    """True if the file is inside the folder; the folder's name for it if it is also there."""
+    try:
+        inside = folder.stat()
+        if not stat.S_ISDIR(inside.st_mode):
+            return False
+        if any(os.path.samestat(p.stat(), inside) for p in path.resolve().parents):
+            return True
+        itself = path.stat()
+        entries = list(os.scandir(folder))
+    except OSError:
+        return False
+    for entry in entries:
+        with contextlib.suppress(OSError):
+            if os.path.samestat(os.stat(entry.path), itself):
+                return Path(entry.path)
+    return False
 
 
 def _open(
@@ -259,9 +362,11 @@ class _Run:
         columns: ColumnMap,
         warnings: list[str],
         progress: Progress | None,
+        stage: StagedFolder,
     ) -> None:
         framework = options.framework
         self.options = options
+        self.stage = stage
         self.framework = framework
         self.source = source
         self.columns = columns
@@ -288,11 +393,9 @@ class _Run:
 
     def execute(self) -> BatchResult:
         options = self.options
-        out = self.out
-        scores_path = out / "scores.csv"
-        problems_path = out / "problems.csv"
+        stage = self.stage
         note = "" if options.strict else CELL_NOTE
-        with atomic_open(problems_path, encoding="utf-8-sig") as problem_stream:
+        with stage.open("problems.csv", encoding="utf-8-sig") as problem_stream:
             problem_writer = SafeCsvWriter(problem_stream)
             problem_writer.writerow(["line", "column", "value", "problem"])
             if options.baseline:
@@ -305,7 +408,7 @@ class _Run:
             )
             self.scorer = scorer
             try:
-                with atomic_open(scores_path, encoding="utf-8-sig") as score_stream:
+                with stage.open("scores.csv", encoding="utf-8-sig") as score_stream:
                     SafeCsvWriter(score_stream).writerow(self._score_header())
                     with _no_cycle_collection():
                         self._stream(scorer, score_stream)
@@ -314,17 +417,17 @@ class _Run:
             except _StrictStop:
                 pass
         if options.strict and self._problem_total(problems):
-            raise self._strict_error(problems, problems_path)
+            raise _Refused(self._strict_error(problems, stage.path("problems.csv")))
         scorer.fold()
         summary = self._summary(scorer, problems)
         from goodpartners.team_render import render_summary_html, render_summary_markdown
 
-        files = [scores_path, problems_path]
+        files = [stage.path("scores.csv"), stage.path("problems.csv")]
         json_text = summary.model_dump_json(indent=2, exclude={"heatmap", "rules"}) + "\n"
-        files.append(write_private(out / "summary.json", json_text))
-        files.append(write_private(out / "summary.md", render_summary_markdown(summary)))
-        files.append(write_private(out / "summary.html", render_summary_html(summary)))
-        return BatchResult(summary, out, files, self.warnings)
+        files.append(stage.write("summary.json", json_text))
+        files.append(stage.write("summary.md", render_summary_markdown(summary)))
+        files.append(stage.write("summary.html", render_summary_html(summary)))
+        return BatchResult(summary, self.out, files, self.warnings)
 
     def _problem_total(self, problems: ProblemLog) -> int:
         return problems.count + (self.baseline.problems.count if self.baseline else 0)
@@ -480,7 +583,6 @@ class _Run:
 
         framework = self.framework
         fmt = ReportFormat(self.options.reports.value)
-        folder = ensure_private_dir(self.out / "people")
         item_ids = [[item.id for item in c.items] for _, c in framework.competencies()]
         name_column = self.columns.name_column
         now = datetime.now(timezone.utc)
@@ -499,7 +601,7 @@ class _Run:
             )
             text = render(build_report(framework, assessment), fmt)
             file_name = report_file_name(respondent, self.report_names)
-            write_private(folder / f"{file_name}.{fmt.value}", text)
+            self.stage.write(f"{PEOPLE}/{file_name}.{fmt.value}", text)
 
     def _summary(self, scorer: RowScorer, problems: ProblemLog) -> TeamSummary:
         framework = self.framework
@@ -659,6 +761,14 @@ def _no_cycle_collection() -> Iterator[None]:
 
 class _StrictStop(Exception):
     """Raised inside the scores writer, so that --strict leaves no scores file behind."""
+
+
+class _Refused(Exception):
+    """--strict found problems: the run's result is its problems.csv and this error."""
+
+    def __init__(self, error: ResponsesError) -> None:
+        super().__init__(str(error))
+        self.error = error
 
 
 def _add_change(entry: list[Any], change: float) -> None:

@@ -6,15 +6,12 @@ makes no outside requests, autoescapes every value, and puts a table behind ever
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jinja2
-import jinja2.bccache
 
-from goodpartners.files import ensure_private_dir
+from goodpartners.files import private_folder_or_none
 from goodpartners.frameworks import cache_home
 from goodpartners.render.common import change_text, score_text
 from goodpartners.render.html import make_environment
@@ -434,24 +431,17 @@ def _problems_markdown(view: _View, add: Any) -> None:
 # ----------------------------------------------------------------------------- HTML
 
 
-class _QuietBytecodeCache(jinja2.FileSystemBytecodeCache):
-    """Compiled templates kept in the user's cache folder; any trouble just means no cache."""
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        with contextlib.suppress(OSError, ValueError, EOFError):
-            super().load_bytecode(bucket)
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        with contextlib.suppress(OSError):
-            ensure_private_dir(Path(self.directory))
-            super().dump_bytecode(bucket)
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Compiled templates in the user's own cache folder, or None: no cache if there is none."""
+    folder = private_folder_or_none(cache_home() / "jinja")
+    return None if folder is None else jinja2.FileSystemBytecodeCache(str(folder))
 
 
 def _environment() -> jinja2.Environment:
     # Compiling the template takes longer than scoring a small team, so the compiled
     # code is cached (keyed by a checksum of the template, so edits are picked up).
-    cache = _QuietBytecodeCache(str(cache_home() / "jinja"))
-    env = make_environment(cache)
+    # make_environment turns any trouble with the cache into running without one.
+    env = make_environment(_bytecode_cache())
     env.filters["num"] = score_text
     env.filters["pct"] = percent
     env.filters["change"] = change_text

@@ -405,7 +405,8 @@ def test_batch_writes_every_output_privately_and_atomically(tmp_path: Path) -> N
     assert result.exit_code == 0
     names = sorted(p.name for p in out.iterdir())
     assert names == [
-        "people", "problems.csv", "scores.csv", "summary.html", "summary.json", "summary.md"
+        ".goodpartners-files", "people", "problems.csv", "scores.csv", "summary.html",
+        "summary.json", "summary.md",
     ]  # fmt: skip
     assert not [p for p in out.rglob("*.tmp")]
     if os.name == "posix":
@@ -594,7 +595,7 @@ def test_batch_anonymise_leaves_no_names_anywhere(tmp_path: Path) -> None:
     secrets = [p["email"] for p in PEOPLE] + [p["name"] for p in PEOPLE]
     secrets += [p["name"].split()[0] for p in PEOPLE]
     files = [p for p in out.rglob("*") if p.is_file()]
-    assert len(files) == 5 + len(PEOPLE)
+    assert len(files) == 6 + len(PEOPLE)  # with .goodpartners-files, the list of people/
     for path in files:
         text = path.read_text(encoding="utf-8-sig")
         for secret in secrets:

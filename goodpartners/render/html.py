@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cache
 
 import jinja2
+import jinja2.bccache
 
 from goodpartners.prep import CardView
 from goodpartners.render.common import (
@@ -24,15 +25,40 @@ BAND_COLOURS = ("#f4d6d2", "#f7e8bf", "#d3ead5", "#d4e6f4", "#e6daf0")
 BAR_COLOURS = ("#a4372a", "#8a6100", "#2e6b36", "#245a85", "#5f3a85")
 
 
+class _CacheOrNone(jinja2.BytecodeCache):
+    """A bytecode cache where any trouble (no folder, a full disk, rubbish) means no cache."""
+
+    def __init__(self, cache: jinja2.BytecodeCache) -> None:
+        self._cache = cache
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            self._cache.load_bytecode(bucket)
+        except Exception:  # a cache can fail in any way; compile the template instead
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            self._cache.dump_bytecode(bucket)
+        except Exception:  # the page is made all the same; only the cache is lost
+            return
+
+    def clear(self) -> None:
+        try:
+            self._cache.clear()
+        except Exception:
+            return
+
+
 def make_environment(bytecode_cache: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
     """A template environment for every HTML page the tool writes.
 
     Autoescape is on for every template, whatever its name, so a name such as
-    `<script>` shows as text.
+    `<script>` shows as text. Trouble with the bytecode cache means running without it.
     """
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("goodpartners.render", "templates"),
-        bytecode_cache=bytecode_cache,
+        bytecode_cache=None if bytecode_cache is None else _CacheOrNone(bytecode_cache),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
