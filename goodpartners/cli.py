@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
@@ -42,6 +43,7 @@ from goodpartners.history import (
     delete_prep_card,
     discard_draft,
     discard_prep_draft,
+    draft_in_use,
     draft_path,
     drafts_dir,
     export_all,
@@ -422,32 +424,35 @@ def assess(
     if resume and restart:
         raise UsageError("choose --resume or --restart, not both")
     chosen = load_framework(framework)
-    if answers is not None:
-        assessment, warnings = load_answers(answers, chosen, quick, name, "answers")
-        for warning in warnings:
-            typer.echo(f"Warning: {warning}", err=True)
-    else:
-        assessment = _ask(chosen, quick, name, resume, restart)
-    finished = assessment.finished or now()
-    assessment = assessment.model_copy(
-        update={"finished": finished, "id": new_id(finished), "skipped": []}
-    )
-    _warn_unreadable()
-    previous = previous_assessment(assessment)
-    if not no_save:
-        assessment = save_new(assessment, finished)
-    if answers is None:
-        discard_draft(chosen.id, assessment.quick)
-    reflections = reflections_for(assessment, previous)
-    try:
-        _emit(build_report(chosen, assessment, previous, reflections), fmt, output)
-    finally:  # even when --output cannot be written, say where the answers are
+    with contextlib.ExitStack() as held:
+        if answers is None:
+            held.enter_context(draft_in_use(draft_path(chosen.id, quick), "goodpartners assess"))
+        if answers is not None:
+            assessment, warnings = load_answers(answers, chosen, quick, name, "answers")
+            for warning in warnings:
+                typer.echo(f"Warning: {warning}", err=True)
+        else:
+            assessment = _ask(chosen, quick, name, resume, restart)
+        finished = assessment.finished or now()
+        assessment = assessment.model_copy(
+            update={"finished": finished, "id": new_id(finished), "skipped": []}
+        )
+        _warn_unreadable()
+        previous = previous_assessment(assessment)
         if not no_save:
-            typer.echo(
-                f"Saved as {assessment.id}. For a copy to print or keep, run: "
-                f"goodpartners report {assessment.id} --output report.html",
-                err=True,
-            )
+            assessment = save_new(assessment, finished)
+        if answers is None:
+            discard_draft(chosen.id, assessment.quick)
+        reflections = reflections_for(assessment, previous)
+        try:
+            _emit(build_report(chosen, assessment, previous, reflections), fmt, output)
+        finally:  # even when --output cannot be written, say where the answers are
+            if not no_save:
+                typer.echo(
+                    f"Saved as {assessment.id}. For a copy to print or keep, run: "
+                    f"goodpartners report {assessment.id} --output report.html",
+                    err=True,
+                )
 
 
 def _ask(framework: Framework, quick: bool, name: str | None, resume: bool, restart: bool) -> Any:
@@ -635,12 +640,14 @@ def prep(
         card, warnings = load_prep_answers(answers, chosen, today, meeting, meeting_date)
         for warning in warnings:
             typer.echo(f"Warning: {warning}", err=True)
+        finished = now()
+        card = save_new(finish_card(chosen, card, new_id(finished), finished), finished)
     else:
-        card = _ask_prep(chosen, meeting, meeting_date, resume, restart)
-    finished = now()
-    card = save_new(finish_card(chosen, card, new_id(finished), finished), finished)
-    if answers is None:
-        discard_prep_draft(chosen.id)
+        with draft_in_use(prep_draft_path(chosen.id), "goodpartners prep"):
+            card = _ask_prep(chosen, meeting, meeting_date, resume, restart)
+            finished = now()
+            card = save_new(finish_card(chosen, card, new_id(finished), finished), finished)
+            discard_prep_draft(chosen.id)
     _emit_card(card, fmt, output)
     typer.echo(f"Saved as {card.id}.", err=True)
     typer.echo(f"After the meeting, run: goodpartners prep --after {card.id}", err=True)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import re
+import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
@@ -239,6 +241,8 @@ def delete_all() -> int:
             for path in folder.glob("*.json"):
                 path.unlink()
                 count += 1
+            for path in folder.glob(".*.lock"):  # empty files that held drafts for a run
+                path.unlink(missing_ok=True)
     return count
 
 
@@ -301,6 +305,44 @@ def _set_aside(path: Path, reason: str) -> SetAside:
                 f"moved aside ({exc.strerror or exc}); move or delete the file, then try again"
             ) from None
         return SetAside(moved, reason)
+
+
+@contextlib.contextmanager
+def draft_in_use(path: Path, command: str) -> Iterator[None]:
+    """Hold a draft for this run, so two runs at once cannot write over each other's
+    answers; raises HistoryError when another run holds it. The lock goes with the run."""
+    ensure_private_dir(path.parent)
+    lock = path.with_name(f".{path.stem}.lock")
+    try:
+        handle = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError:
+        yield  # a folder where no lock can be made: carry on, as before locks
+        return
+    try:
+        if not _lock(handle):
+            raise HistoryError(
+                f"another '{command}' is running and saving its answers in {path}; "
+                "finish it, or type q there to save and stop, then run this again"
+            )
+        yield
+    finally:
+        os.close(handle)  # closing releases the lock, also when the process dies
+
+
+def _lock(handle: int) -> bool:
+    """Take an exclusive lock without waiting; False if another process has it."""
+    try:
+        if sys.platform == "win32":
+            import msvcrt
+
+            msvcrt.locking(handle, msvcrt.LK_NBLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as exc:
+        return exc.errno not in {errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK}
+    return True
 
 
 def discard_draft(framework_id: str, quick: bool) -> None:

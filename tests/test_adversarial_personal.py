@@ -392,3 +392,30 @@ def test_q_at_the_first_prep_question_keeps_no_draft(private_home: Path) -> None
         "Nothing was saved, as nothing was answered yet.\nTo start, run: goodpartners prep\n"
     )
     assert not (private_home / "drafts" / "prep" / "good-partners.json").exists()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pty")
+def test_a_second_assess_while_one_is_answering_is_refused_and_loses_nothing(
+    private_home: Path,
+) -> None:
+    pexpect = pytest.importorskip("pexpect")
+    env = {**os.environ, "GOODPARTNERS_HOME": str(private_home), "NO_COLOR": "1"}
+    first = pexpect.spawn(
+        sys.executable, ["-m", "goodpartners", "assess"], env=env, encoding="utf-8", timeout=30
+    )
+    first.expect("1 of 33")
+    first.expect(r"or q\): ")
+    first.sendline("4")
+    first.expect("2 of 33")
+    second = run_module("assess", stdin=b"5\n5\n", home=private_home)
+    draft = private_home / "drafts" / "good-partners.json"
+    assert second.returncode == 1
+    assert second.stderr.decode() == (
+        f"Error: another 'goodpartners assess' is running and saving its answers in {draft}; "
+        "finish it, or type q there to save and stop, then run this again\n"
+    )
+    first.expect(r"or q\): ")
+    first.sendline("q")
+    first.expect(pexpect.EOF)
+    first.close()
+    assert json.loads(draft.read_text())["answers"] == {"role-1": 4}
