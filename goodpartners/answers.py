@@ -152,6 +152,15 @@ def read_answers_file(path: Path) -> Any:
                 f"{path}{where}: this text has {_NOT_TEXT} (such as \\ud800); "
                 "type the character itself"
             ) from None
+        if isinstance(exc, yaml.reader.ReaderError):
+            text = raw.decode("utf-8-sig")
+            at = exc.position
+            line, column = text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1
+            code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+            raise AnswersError(
+                f"{path}:{line}:{column}: this line has a control character "
+                f"(U+{code:04X}); delete it (it is often pasted in by accident)"
+            ) from None
         raise AnswersError(
             f"{path}{where}: not valid YAML or JSON; check the quotes and indenting"
         ) from None

@@ -244,7 +244,21 @@ def _decode(raw: bytes, display: str) -> str:
             line,
             col,
         ) from None
+    control = _NOT_YAML_TEXT.search(text)
+    if control is not None:
+        at = control.start()
+        raise _error(
+            display,
+            f"this line has a control character (U+{ord(control.group()):04X}) that YAML does "
+            "not allow; delete it (it is often pasted in by accident) and try again",
+            text.count("\n", 0, at) + 1,
+            at - (text.rfind("\n", 0, at) + 1) + 1,
+        )
     return text
+
+
+# The characters PyYAML refuses before parsing; found here so the message has a place.
+_NOT_YAML_TEXT = yaml.reader.Reader.NON_PRINTABLE
 
 
 def _looks_like_utf16(raw: bytes) -> bool:

@@ -269,3 +269,13 @@ def test_compare_of_quick_and_full_in_history_compare(private_home: Path) -> Non
     result = runner.invoke(app, ["history", "compare"])
     assert result.exit_code == 0, result.stderr
     assert "compared on the 11 quick-check statements only" in " ".join(result.stdout.split())
+
+
+def test_a_control_character_in_an_answers_file_names_its_place() -> None:
+    path = DATA / "answers.control-character.yaml"
+    result = runner.invoke(app, ["assess", "--answers", str(path), "--no-save"])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {path}:2:10: this line has a control character (U+0001); delete it (it is "
+        "often pasted in by accident)\n"
+    )
