@@ -14,7 +14,7 @@ import io
 import math
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
@@ -42,6 +42,7 @@ NA_WORDS = ("na", "n/a", "notapplicable", "doesnotapply")
 _GRID = re.compile(r"^(?P<question>.*?)\s*\[(?P<statement>[^\[\]]*)\]\s*$", re.DOTALL)
 _NUMBER_FIRST = re.compile(r"^(\d+)(\D.*)?$")
 _NUMBER_LAST = re.compile(r"^(.*\D)?(\d+)$")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def normalise(text: str) -> str:
@@ -62,7 +63,8 @@ def column_letter(index: int) -> str:
 
 def describe_column(index: int, header: Sequence[str]) -> str:
     """A column as a person finds it in a spreadsheet: its letter and its heading."""
-    heading = header[index].strip() if index < len(header) else ""
+    # Line breaks become spaces, so that a message stays on one line.
+    heading = " ".join(header[index].splitlines()).strip() if index < len(header) else ""
     heading = heading if len(heading) <= 60 else heading[:57] + "..."
     return f"{column_letter(index)} ('{heading}')" if heading else column_letter(index)
 
@@ -187,15 +189,26 @@ def detect_encoding(path: Path, forced: str | None = None) -> tuple[str, list[st
             raise UsageError(
                 f"--encoding {forced}: not a text encoding; try utf-8, utf-8-sig, cp1252 or latin-1"
             ) from None
+        if name == "utf-16":  # without a byte order mark Python will not guess the byte order
+            try:
+                with path.open("rb") as stream:
+                    head = stream.read(SAMPLE_BYTES)
+            except OSError as exc:
+                raise ResponsesError(f"{display}: cannot read the file: {exc.strerror}") from None
+            if not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+                return utf16_byte_order(head) or name, []
         return name, []
     try:
         with path.open("rb") as stream:
-            head = stream.read(4)
+            head = stream.read(SAMPLE_BYTES)
             if head.startswith(codecs.BOM_UTF8):
                 encoding = "utf-8-sig"
             elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
                 return "utf-16", []
             else:
+                order = utf16_byte_order(head)
+                if order:
+                    return order, []
                 encoding = "utf-8"
             stream.seek(0)
             bad = _first_bad_byte(stream, "utf-8")
@@ -215,6 +228,26 @@ def detect_encoding(path: Path, forced: str | None = None) -> tuple[str, list[st
         f"{display}: line {line} has byte 0x{byte:02x}, which is neither UTF-8 nor Windows-1252; "
         "save the file as CSV UTF-8, or pass --encoding"
     )
+
+
+def utf16_byte_order(head: bytes) -> str | None:
+    """utf-16-le or utf-16-be when the start of a file is UTF-16 text without a byte order
+    mark, told by its zero bytes: the high half of each letter of Latin text is zero."""
+    pairs = len(head) // 2
+    if pairs < 2 or b"\x00" not in head:
+        return None
+    even, odd = head[0 : pairs * 2 : 2].count(0), head[1 : pairs * 2 : 2].count(0)
+    for name, zeros, others in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if zeros * 2 < pairs or others * 20 > zeros:
+            continue
+        try:
+            text = codecs.getincrementaldecoder(name)().decode(head[: pairs * 2])
+        except UnicodeDecodeError:
+            continue
+        controls = sum(1 for ch in text if ch < " " and ch not in "\t\r\n")
+        if controls * 100 <= len(text):
+            return name
+    return None
 
 
 def decode_error_line(path: Path, encoding: str) -> int | None:
@@ -237,7 +270,10 @@ def _first_bad_byte(stream: io.BufferedReader, encoding: str) -> tuple[int, int]
         try:
             decoder.decode(block, final=not block)
         except UnicodeDecodeError as exc:
-            return lines + block.count(b"\n", 0, exc.start), block[exc.start]
+            # exc.object is the block after any bytes kept from the block before (a letter
+            # cut in two), and the end of the file flushes those alone.
+            kept = len(exc.object) - len(block)
+            return lines + block.count(b"\n", 0, max(exc.start - kept, 0)), exc.object[exc.start]
         if not block:
             return None
         lines += block.count(b"\n")
@@ -253,7 +289,7 @@ def detect_format(path: Path, forced_encoding: str | None = None) -> SourceForma
         line = decode_error_line(path, encoding)
         where = f"line {line}: " if line else ""
         raise ResponsesError(
-            f"{path}: {where}cannot read it as {encoding}: {_reason(exc)}; check --encoding"
+            f"{path}: {where}cannot read it as {encoding}: {plain_reason(exc)}; check --encoding"
         ) from None
     except OSError as exc:
         raise ResponsesError(f"{path}: cannot read the file: {exc.strerror}") from None
@@ -261,12 +297,14 @@ def detect_format(path: Path, forced_encoding: str | None = None) -> SourceForma
         raise ResponsesError(
             f"{path}: the file is empty; export the responses as CSV with a header row"
         )
-    if "\x00" in sample:
+    if "\x00" in _LINE_BREAK.split(sample, maxsplit=1)[0]:
+        # A zero byte on the first line is a binary file, such as a workbook. One further
+        # down is damage in a text file; the reader stops there and names the line.
         raise ResponsesError(
             f"{path}: this is not a CSV text file (it contains binary data); "
             "export the responses as CSV, not as an Excel workbook"
         )
-    first_line = sample.split("\n", 1)[0].strip("\r\ufeff")
+    first_line = _LINE_BREAK.split(sample, maxsplit=1)[0].strip("\ufeff")
     if first_line.lower().startswith("sep=") and len(first_line) == 5:
         return SourceFormat(encoding, first_line[4], True, tuple(warnings))
     return SourceFormat(encoding, sniff_delimiter(sample), False, tuple(warnings))
@@ -275,13 +313,15 @@ def detect_format(path: Path, forced_encoding: str | None = None) -> SourceForma
 def sniff_delimiter(sample: str) -> str:
     """The delimiter (comma, semicolon or tab) that splits the sample most consistently."""
     # Drop a last line that the sample may have cut in half.
-    if len(sample) >= SAMPLE_BYTES and "\n" in sample:
-        sample = sample[: sample.rindex("\n")]
+    end = max(sample.rfind("\n"), sample.rfind("\r"))
+    if len(sample) >= SAMPLE_BYTES and end > 0:
+        sample = sample[:end]
     best, best_score = ",", (-1, -1)
     for delimiter in DELIMITERS:
         rows = []
         try:
-            for row in csv.reader(io.StringIO(sample), delimiter=delimiter):
+            # newline="": a line can end in CR alone, as in old Excel for Mac files.
+            for row in csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter):
                 if any(cell.strip() for cell in row):
                     rows.append(len(row))
                 if len(rows) >= SAMPLE_ROWS:
@@ -441,12 +481,107 @@ def _guess_column(
     return None
 
 
+class PhysicalLines:
+    """The lines of a responses file, handed one at a time to the CSV reader.
+
+    It counts every line, so each row knows the lines it came from. It stops at a null
+    character, which text never has. And it keeps a quote that is never closed from
+    swallowing the rows after it: when a quoted cell runs on into a line that looks like a
+    whole row, or to the end of the file, it closes the cell itself and raises `cut` or
+    `unclosed`, so the reader hands back the broken row at once.
+
+    The reader asks for another line before finishing a row only inside a quoted cell. So
+    whoever reads the rows sets `boundary` to `count` after each one, and a line asked for
+    while they differ continues a quoted cell.
+    """
+
+    def __init__(self, stream: Iterator[str], path: Path, delimiter: str, offset: int = 0) -> None:
+        self.stream = stream
+        self.path = path
+        self.delimiter = delimiter
+        self.count = offset  # the last line handed out, as numbered in a text editor
+        self.boundary = offset  # the line the last row ended on
+        self.header: Sequence[str] = ()
+        # Cells in a row: a quoted cell is cut when a line in it has as many cells. While
+        # the header is read, this is 0 and nothing is cut.
+        self.width = 0
+        self.cut = False
+        self.unclosed = False
+        self.first_text = ""  # the first line of a row that runs over several lines
+        self._lines = self._generate()
+
+    def __iter__(self) -> Iterator[str]:
+        return self._lines
+
+    def close_quote(self) -> str:
+        """What the reader is given to end a quoted cell: the quote, then one empty cell per
+        column, so the row is always longer than the header and cannot pass for a good one."""
+        return '"' + self.delimiter * self.width + "\n"
+
+    def _generate(self) -> Iterator[str]:
+        delimiter = self.delimiter
+        previous = ""
+        for text in self.stream:
+            if "\x00" in text:
+                raise self._null_error(text)
+            if self.count != self.boundary:  # inside a quoted cell
+                if self.count - self.boundary == 1:
+                    self.first_text = previous
+                if self.width and _quoted_part(text).count(delimiter) >= self.width - 1:
+                    self.cut = True
+                    yield self.close_quote()
+            self.count += 1
+            previous = text
+            yield text
+        if self.count != self.boundary:
+            self.unclosed = True
+            yield self.close_quote()
+
+    def _null_error(self, text: str) -> ResponsesError:
+        line = self.count + 1
+        cells = next(csv.reader([text], delimiter=self.delimiter), [])
+        column = next((i for i, cell in enumerate(cells) if "\x00" in cell), None)
+        where = f"line {line}"
+        if column is not None:
+            where += f", column {describe_column(column, self.header)}"
+        return ResponsesError(
+            f"{self.path}: {where} has a null character (a zero byte), which a CSV text file "
+            "never has, so the file may be damaged; export the responses again as CSV"
+        )
+
+
+def _quoted_part(text: str) -> str:
+    """The start of a line that goes on with a quoted cell: the text before the quote that
+    closes it (a doubled quote is a quote inside the cell)."""
+    start = 0
+    while True:
+        at = text.find('"', start)
+        if at < 0:
+            return text
+        if text.startswith('"', at + 1):
+            start = at + 2
+            continue
+        return text[:at]
+
+
+def line_breaks(text: str) -> int:
+    """How many line breaks a cell holds, counted as a text editor does (CR, LF or CRLF)."""
+    return len(_LINE_BREAK.findall(text)) if ("\n" in text or "\r" in text) else 0
+
+
+def describe_lines(first: int, last: int) -> str:
+    """'line 9', 'lines 9 and 10' or 'lines 9 to 13'."""
+    if first == last:
+        return f"line {first}"
+    return f"lines {first} {'and' if last == first + 1 else 'to'} {last}"
+
+
 @dataclass
 class ResponsesFile:
     """An open responses file, positioned after its header row.
 
-    A row's first line is `line_offset + reader.line_num + 1` before it is read, so
-    problems can name the line a person sees in a text editor.
+    The CSV reader reads `lines`, which counts the lines of the file, so problems can name
+    the line a person sees in a text editor.
     """
 
     path: Path
@@ -454,7 +589,7 @@ class ResponsesFile:
     header: list[str]
     stream: io.TextIOWrapper
     reader: _reader
-    line_offset: int
+    lines: PhysicalLines
 
     def close(self) -> None:
         """Close the file."""
@@ -467,14 +602,23 @@ def open_responses(path: Path, fmt: SourceFormat) -> ResponsesFile:
         stream = path.open("r", encoding=fmt.encoding, newline="")
     except OSError as exc:
         raise ResponsesError(f"{path}: cannot read the file: {exc.strerror}") from None
+    lines = PhysicalLines(stream, path, fmt.delimiter, 1 if fmt.sep_line else 0)
     try:
-        offset = 0
         if fmt.sep_line:
             stream.readline()
-            offset = 1
-        reader = csv.reader(stream, delimiter=fmt.delimiter)
+        reader = csv.reader(lines, delimiter=fmt.delimiter)
         header: list[str] | None = None
         for row in reader:
+            first = lines.boundary + 1
+            lines.boundary = lines.count
+            if lines.unclosed:
+                column = len(row) - 1
+                opened = first + sum(map(line_breaks, row[:column]))
+                raise ResponsesError(
+                    f"{path}: line {opened}, column {column_letter(column)}: a quote in the "
+                    "header opens and never closes, so the whole file was read as the header; "
+                    "add the closing quote, or remove the stray one"
+                )
             if any(cell.strip() for cell in row):
                 header = row
                 break
@@ -482,24 +626,65 @@ def open_responses(path: Path, fmt: SourceFormat) -> ResponsesFile:
             raise ResponsesError(f"{path}: no header row; export the responses with headings")
         if header and header[0].startswith("\ufeff"):
             header[0] = header[0][1:]
+        lines.header = header
     except csv.Error as exc:
         stream.close()
+        first = lines.boundary + 1
+        if "field limit" in str(exc):
+            raise ResponsesError(
+                f"{path}: line {first}: a heading is longer than {csv.field_size_limit():,} "
+                "characters, often because a quote opens and never closes; check that line, "
+                "or export the file again as CSV"
+            ) from None
         raise ResponsesError(
-            f"{path}: line {offset + 1}: the header is not valid CSV: {exc}"
+            f"{path}: line {first}: the header is not valid CSV ({plain_csv_reason(exc)}); "
+            "export the file again as CSV"
         ) from None
     except UnicodeError as exc:
         stream.close()
         raise ResponsesError(
-            f"{path}: cannot read it as {fmt.encoding}: {_reason(exc)}; check --encoding"
+            f"{path}: cannot read it as {fmt.encoding}: {plain_reason(exc)}; check --encoding"
         ) from None
     except BaseException:
         stream.close()
         raise
-    return ResponsesFile(path, fmt, header, stream, reader, offset)
+    return ResponsesFile(path, fmt, header, stream, reader, lines)
 
 
-def _reason(exc: UnicodeError) -> str:
-    return exc.reason if isinstance(exc, UnicodeDecodeError) else str(exc)
+_PLAIN_REASONS = {
+    "truncated data": "the file ends part-way through a letter",
+    "unexpected end of data": "the file ends part-way through a letter",
+    "illegal UTF-16 surrogate": "some bytes there are not a letter in this encoding",
+    "illegal encoding": "some bytes there are not a letter in this encoding",
+    "invalid start byte": "some bytes there are not a letter in this encoding",
+    "invalid continuation byte": "some bytes there are not a letter in this encoding",
+    "ordinal not in range(128)": "some bytes there are not plain English letters (ASCII)",
+    "UTF-16 stream does not start with BOM": (
+        "the file does not start with the mark that says which kind of UTF-16 it is"
+    ),
+}
+_SOME_BYTES = "some bytes there are not a letter in this encoding"
+
+
+def plain_reason(exc: UnicodeError) -> str:
+    """Why text could not be read, in words: never the codec's own terms."""
+    reason = exc.reason if isinstance(exc, UnicodeDecodeError) else str(exc)
+    return _PLAIN_REASONS.get(reason, _SOME_BYTES)
+
+
+_PLAIN_CSV = {
+    "new-line character seen in unquoted field": "a line break in a cell without quotes round it",
+    "line contains NUL": "a null character (a zero byte)",
+}
+
+
+def plain_csv_reason(exc: Exception) -> str:
+    """Why a line is not valid CSV, in words rather than the csv module's."""
+    text = str(exc)
+    for start, plain in _PLAIN_CSV.items():
+        if text.startswith(start):
+            return plain
+    return "its quotes or separators do not fit together"
 
 
 # ----------------------------------------------------------------------------- cells

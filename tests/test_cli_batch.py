@@ -352,9 +352,11 @@ def test_batch_strict_passes_clean_data(tmp_path: Path) -> None:
         ),
         (
             "responses.extra-cells.csv",
+            # Scored shifted before issue 8: a row that does not fit the header is a problem.
             {"line": "2", "column": "(after column D ('role-3'))", "value": "oops",
-             "problem": "the row has 1 more cell than the header, ignored; check the row for "
-             "a stray delimiter"},
+             "problem": "the row has 5 cells but the header has 4, so its answers could be in "
+             "the wrong columns. It was not scored: check the line for a stray comma, or put "
+             "quotes round a cell that has a comma in it"},
         ),
     ],
 )  # fmt: skip

@@ -486,8 +486,8 @@ def test_batch_forced_utf16_on_a_file_without_a_byte_order_mark(tmp_path: Path) 
     no_traceback(result)
     assert result.exit_code == 1
     assert result.stderr == (
-        f"Error: {responses}: cannot read it as utf-16: UTF-16 stream does not start with BOM; "
-        "check --encoding\n"
+        f"Error: {responses}: cannot read it as utf-16: the file does not start with the mark "
+        "that says which kind of UTF-16 it is; check --encoding\n"
     )
 
 
@@ -495,12 +495,16 @@ def test_batch_forced_utf16_on_a_file_without_a_byte_order_mark(tmp_path: Path) 
     ("rows", "message"),
     [
         # The bad byte is in the sample read to find the delimiter ...
-        (5_000, "line 5002: cannot read it as ascii: ordinal not in range(128); check --encoding"),
+        (
+            5_000,
+            "line 5002: cannot read it as ascii: some bytes there are not plain English letters "
+            "(ASCII); check --encoding",
+        ),
         # ... or far beyond it, where the reader has read ahead of the line it is on.
         (
             40_000,
-            "line 40002: cannot read it as ascii (ordinal not in range(128)); "
-            "pass the right --encoding",
+            "line 40002: cannot read it as ascii (some bytes there are not plain English letters "
+            "(ASCII)); pass the right --encoding",
         ),
     ],
 )
