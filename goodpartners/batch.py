@@ -187,9 +187,9 @@ def run_batch(options: BatchOptions, progress: Progress | None = None) -> BatchR
     if options.pseudonym_key is not None and not options.pseudonym_key.strip():
         raise UsageError("--pseudonym-key is empty; give a secret phrase, or leave it out")
     if options.baseline is not None and not options.baseline.is_file():
-        raise UsageError(f"--baseline {options.baseline}: no such file; check the path")
+        raise UsageError(f"--baseline {_not_a_file(options.baseline)}")
     if not options.responses.is_file():
-        raise ResponsesError(f"{options.responses}: no such file; check the path")
+        raise ResponsesError(_not_a_file(options.responses))
     if options.out.exists() and not options.out.is_dir():
         raise UsageError(f"--out {options.out}: this is a file, not a folder; choose a folder")
     for path in [options.out / name for name in (*RESULT_NAMES, MANIFEST_NAME)]:
@@ -222,6 +222,18 @@ def run_batch(options: BatchOptions, progress: Progress | None = None) -> BatchR
         source.close()
         if progress:
             progress.close()
+
+
+def _not_a_file(path: Path) -> str:
+    """Why an input cannot be read as a file: missing, a folder, or a device or pipe."""
+    if path.is_dir():
+        return f"{path}: this is a folder; give the CSV file exported from your form"
+    if path.exists():
+        return (
+            f"{path}: not a regular file (a device, pipe or socket); "
+            "give the CSV file exported from your form"
+        )
+    return f"{path}: no such file; check the path"
 
 
 def _refuse_replacing_inputs(options: BatchOptions) -> None:

@@ -279,3 +279,26 @@ def test_a_control_character_in_an_answers_file_names_its_place() -> None:
         f"Error: {path}:2:10: this line has a control character (U+0001); delete it (it is "
         "often pasted in by accident)\n"
     )
+
+
+@POSIX
+def test_batch_refuses_a_fifo_and_dev_zero_at_once(tmp_path: Path, private_home: Path) -> None:
+    fifo = tmp_path / "export.csv"
+    os.mkfifo(fifo)
+    for source in (fifo, Path("/dev/zero")):
+        result = run_module("batch", str(source), "--out", str(tmp_path / "out"), home=private_home)
+        assert result.returncode == 1
+        assert result.stderr == (
+            f"Error: {source}: not a regular file (a device, pipe or socket); give the CSV file "
+            "exported from your form\n"
+        )
+    baseline = run_module(
+        "batch", str(DATA / "exports" / "google-forms.csv"), "--baseline", "/dev/zero",
+        "--out", str(tmp_path / "out"), home=private_home,
+    )  # fmt: skip
+    assert baseline.returncode == 2
+    assert baseline.stderr == (
+        "Error: --baseline /dev/zero: not a regular file (a device, pipe or socket); give the "
+        "CSV file exported from your form\n"
+    )
+    assert not (tmp_path / "out").exists()
