@@ -18,7 +18,6 @@ import typer
 from typer.core import TyperGroup
 
 import goodpartners
-from goodpartners.answers import load_answers, load_prep_answers, load_reflection_answers
 from goodpartners.errors import (
     FrameworkError,
     FrameworkNotFoundError,
@@ -28,6 +27,7 @@ from goodpartners.errors import (
     UsageError,
 )
 from goodpartners.files import write_private
+from goodpartners.formats import SUFFIXES, ReportFormat
 from goodpartners.frameworks import (
     data_home,
     framework_outline,
@@ -35,7 +35,9 @@ from goodpartners.frameworks import (
     load_framework,
     load_framework_file,
 )
-from goodpartners.history import (
+from goodpartners.models import Assessment, Framework, PrepCard, Reflection, now
+from goodpartners.personal.answers import load_answers, load_prep_answers, load_reflection_answers
+from goodpartners.personal.history import (
     SetAside,
     assessments_dir,
     delete_all,
@@ -65,10 +67,14 @@ from goodpartners.history import (
     saved_kind,
     unreadable_history,
 )
-from goodpartners.interview import PrepInterview, ask_reflection, prep_summary, short
-from goodpartners.models import Assessment, Framework, PrepCard, Reflection, now
-from goodpartners.prep import build_card, finish_card, parse_meeting_date, reflection_questions
-from goodpartners.questionnaire import (
+from goodpartners.personal.interview import PrepInterview, ask_reflection, prep_summary, short
+from goodpartners.personal.prep import (
+    build_card,
+    finish_card,
+    parse_meeting_date,
+    reflection_questions,
+)
+from goodpartners.personal.questionnaire import (
     InputEnded,
     Questionnaire,
     SaveAndQuit,
@@ -77,8 +83,7 @@ from goodpartners.questionnaire import (
     carry_on,
     choose_start,
 )
-from goodpartners.render import SUFFIXES, ReportFormat, render, render_card
-from goodpartners.report import Report, build_report
+from goodpartners.personal.report import Report, build_report
 from goodpartners.scoring import off_scale, scoring_rules
 
 Draft = TypeVar("Draft", Assessment, PrepCard)
@@ -308,6 +313,8 @@ def framework_json_schema() -> dict[str, Any]:
 
 def _emit(report: Report, fmt: ReportFormat | None, output: Path | None) -> None:
     """Render a report to --output (private, atomic) or to stdout."""
+    from goodpartners.render import render  # renderers load only when a report is drawn
+
     _write(lambda chosen, color, width: render(report, chosen, color, width), fmt, output, "Report")
 
 
@@ -562,6 +569,8 @@ def _framework_for(saved: Assessment, framework: str | None) -> Framework:
 
 def _emit_card(card: PrepCard, fmt: ReportFormat | None, output: Path | None) -> None:
     """Render a prep card to --output (private, atomic) or to stdout."""
+    from goodpartners.render import render_card
+
     view = build_card(card)
     _write(
         lambda chosen, color, width: render_card(view, chosen, color, width), fmt, output, "Card"
@@ -860,7 +869,7 @@ def template_command(
 
     Build a form or a shared spreadsheet from them; 'goodpartners batch' scores its export.
     """
-    from goodpartners.responses import write_template
+    from goodpartners.team.responses import write_template
 
     csv_path, dictionary = write_template(load_framework(framework), output)
     typer.echo(f"Wrote {csv_path} (the columns) and {dictionary} (what they mean).", err=True)
@@ -914,15 +923,16 @@ def batch_command(
 
     Writes scores.csv, problems.csv and summary.html, .md and .json to --out.
     """
-    from goodpartners import batch
+    from goodpartners.render.team import summary_lines, team_renderers, terminal_progress
+    from goodpartners.team import batch
 
     options = batch.BatchOptions(
         load_framework(framework), responses, out, id_column, name_column,
         tuple(group_by or ()), min_group_size, anonymise, pseudonym_key,
         batch.ReportChoice(reports), baseline, encoding, strict,
     )  # fmt: skip
-    result = batch.run_batch(options, batch.terminal_progress())
-    for line in batch.summary_lines(result):
+    result = batch.run_batch(options, team_renderers(options.reports), terminal_progress())
+    for line in summary_lines(result):
         typer.echo(line, err=True)
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from goodpartners.frameworks import load_framework
 from goodpartners.models import Assessment, Framework, Offer, Partner, PrepCard, Reflection
-from goodpartners.prep import finish_card
+from goodpartners.personal.prep import finish_card
 
 DATA = Path(__file__).parent / "data"
 GOLDEN = Path(__file__).parent / "golden"

@@ -16,8 +16,8 @@ import pytest
 from typer.testing import CliRunner
 
 from goodpartners.cli import app
-from goodpartners.history import save_assessment, save_prep_card
 from goodpartners.models import Framework
+from goodpartners.personal.history import save_assessment, save_prep_card
 from tests.conftest import DATA, WHEN, make_assessment, make_prep_card
 
 runner = CliRunner()

@@ -18,10 +18,10 @@ import pytest
 from typer.testing import CliRunner
 
 from goodpartners.cli import app
-from goodpartners.history import save_assessment, save_new
 from goodpartners.models import Framework
-from goodpartners.questionnaire import StreamIO
-from goodpartners.report import build_report
+from goodpartners.personal.history import save_assessment, save_new
+from goodpartners.personal.questionnaire import StreamIO
+from goodpartners.personal.report import build_report
 from tests.conftest import DATA, WHEN, make_assessment
 
 runner = CliRunner()

@@ -17,14 +17,14 @@ from typer.testing import CliRunner, Result
 
 from goodpartners.cli import app
 from goodpartners.models import Framework
-from goodpartners.responses import (
+from goodpartners.team.responses import (
     detect_encoding,
     detect_format,
     match_columns,
     open_responses,
     utf16_byte_order,
 )
-from goodpartners.rows import ProblemLog, RowScorer
+from goodpartners.team.rows import ProblemLog, RowScorer
 
 EXPORTS = Path(__file__).parent / "data" / "exports"
 QUOTE_FIX = "add the closing quote, or remove the stray one"

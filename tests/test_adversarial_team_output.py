@@ -30,13 +30,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
 
-from goodpartners.batch import report_file_name
 from goodpartners.cli import app
 from goodpartners.frameworks import load_framework
 from goodpartners.models import Assessment, Framework
+from goodpartners.personal.report import build_report
 from goodpartners.render import html
 from goodpartners.render.html import make_environment, render_html
-from goodpartners.report import build_report
+from goodpartners.team.batch import report_file_name
 
 DATA = Path(__file__).parent / "data"
 EXPORTS = DATA / "exports"

@@ -16,16 +16,18 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from goodpartners.batch import (
+from goodpartners.csvsafe import SafeCsvWriter, csv_cell, neutralise
+from goodpartners.errors import ResponsesError, UsageError
+from goodpartners.models import Framework
+from goodpartners.render.team import team_renderers
+from goodpartners.team.batch import (
     BatchOptions,
+    ReportChoice,
     pseudonymiser,
     report_file_name,
     run_batch,
 )
-from goodpartners.csvsafe import SafeCsvWriter, csv_cell, neutralise
-from goodpartners.errors import ResponsesError, UsageError
-from goodpartners.models import Framework
-from goodpartners.responses import (
+from goodpartners.team.responses import (
     BLANK,
     INVALID,
     NA,
@@ -37,8 +39,8 @@ from goodpartners.responses import (
     normalise,
     sniff_delimiter,
 )
-from goodpartners.tally import IdTable, Packing, RowCoding, two_dp
-from goodpartners.team_summary import describe_counts, suppressed_groups
+from goodpartners.team.summary import describe_counts, suppressed_groups
+from goodpartners.team.tally import IdTable, Packing, RowCoding, two_dp
 
 EXPORTS = Path(__file__).parent / "data" / "exports"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -423,7 +425,10 @@ def test_every_input_row_is_scored_or_listed_with_a_reason(
         with source.open("w", newline="", encoding="utf-8") as stream:
             csv.writer(stream).writerows([header, *rows])
         out = Path(folder) / "out"
-        result = run_batch(BatchOptions(framework=framework, responses=source, out=out))
+        result = run_batch(
+            BatchOptions(framework=framework, responses=source, out=out),
+            team_renderers(ReportChoice.none),
+        )
         counts = result.summary.counts
         with (out / "scores.csv").open(encoding="utf-8-sig", newline="") as stream:
             scored = list(csv.DictReader(stream))
@@ -454,7 +459,10 @@ def test_memory_does_not_grow_with_rows(framework: Framework, tmp_path: Path) ->
                 writer.writerow([f"p{n}"] + [str(rng.randint(1, 5)) for _ in ids])
         tracemalloc.start()
         try:
-            run_batch(BatchOptions(framework=framework, responses=path, out=tmp_path / "o"))
+            run_batch(
+                BatchOptions(framework=framework, responses=path, out=tmp_path / "o"),
+                team_renderers(ReportChoice.none),
+            )
             return tracemalloc.get_traced_memory()[1]
         finally:
             tracemalloc.stop()

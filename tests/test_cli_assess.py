@@ -11,8 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from goodpartners.cli import app
-from goodpartners.history import save_assessment
 from goodpartners.models import Assessment
+from goodpartners.personal.history import save_assessment
 from tests.conftest import make_assessment
 
 runner = CliRunner()

@@ -725,7 +725,7 @@ def test_batch_help_lists_every_option() -> None:
 
 
 def test_batch_no_progress_bar_when_stderr_is_not_a_terminal(tmp_path: Path) -> None:
-    from goodpartners.batch import terminal_progress
+    from goodpartners.render.team import terminal_progress
 
     assert terminal_progress() is None
 
@@ -733,7 +733,7 @@ def test_batch_no_progress_bar_when_stderr_is_not_a_terminal(tmp_path: Path) -> 
 def test_batch_progress_bar_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     import sys
 
-    from goodpartners.batch import terminal_progress
+    from goodpartners.render.team import terminal_progress
 
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
     progress = terminal_progress()

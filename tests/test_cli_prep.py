@@ -14,8 +14,8 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from goodpartners.cli import app
-from goodpartners.history import save_assessment, save_prep_card
 from goodpartners.models import Assessment, Framework, PrepCard
+from goodpartners.personal.history import save_assessment, save_prep_card
 from tests.conftest import make_prep_card
 
 runner = CliRunner()

@@ -97,7 +97,7 @@ def test_template_help() -> None:
 
 def test_template_neutralises_ids_that_look_like_formulas(tmp_path: Path) -> None:
     from goodpartners.frameworks import parse_framework
-    from goodpartners.responses import write_template
+    from goodpartners.team.responses import write_template
 
     text = (DATA / "framework.minimal.yaml").read_text(encoding="utf-8")
     framework = parse_framework(text.replace("id: c1-1", "id: -c1").encode(), "minimal")

@@ -24,19 +24,20 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from goodpartners.batch import BatchOptions, run_batch
 from goodpartners.errors import FrameworkError, GoodPartnersError
 from goodpartners.frameworks import load_framework, parse_framework, shipped_frameworks_dir
 from goodpartners.models import Answer, Framework
-from goodpartners.responses import (
+from goodpartners.render.team import team_renderers
+from goodpartners.scoring import score_assessment
+from goodpartners.team.batch import BatchOptions, ReportChoice, run_batch
+from goodpartners.team.responses import (
     data_dictionary,
     detect_format,
     match_columns,
     open_responses,
     template_header,
 )
-from goodpartners.rows import ProblemLog, RowScorer
-from goodpartners.scoring import score_assessment
+from goodpartners.team.rows import ProblemLog, RowScorer
 
 FRAMEWORK = load_framework("good-partners")
 FRAMEWORK_TEXT = (shipped_frameworks_dir() / "good-partners.yaml").read_text(encoding="utf-8")
@@ -67,7 +68,10 @@ def check_batch(framework: Framework, data: bytes, folder: Path) -> Outcome:
     source.write_bytes(data)
     out = folder / "out"
     try:
-        result = run_batch(BatchOptions(framework=framework, responses=source, out=out))
+        result = run_batch(
+            BatchOptions(framework=framework, responses=source, out=out),
+            team_renderers(ReportChoice.none),
+        )
     except GoodPartnersError as exc:
         message = str(exc)
         assert message.strip(), "an empty error message"
@@ -301,7 +305,10 @@ def check_scored_exactly(export: CleanExport, folder: Path) -> None:
     source = folder / "responses.csv"
     source.write_bytes(export.data)
     out = folder / "out"
-    run_batch(BatchOptions(framework=FRAMEWORK, responses=source, out=out))
+    run_batch(
+        BatchOptions(framework=FRAMEWORK, responses=source, out=out),
+        team_renderers(ReportChoice.none),
+    )
     with (out / "problems.csv").open(encoding="utf-8-sig", newline="") as stream:
         problems = [(int(p["line"]), p["problem"]) for p in csv.DictReader(stream)]
     assert problems == [

@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from goodpartners.models import Framework, Offer, PrepCard, Reflection
-from goodpartners.prep import (
+from goodpartners.personal.prep import (
     build_card,
     check_capacity,
     choose_focus,

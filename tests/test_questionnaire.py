@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from goodpartners.models import Assessment, Framework, Scale
-from goodpartners.questionnaire import (
+from goodpartners.personal.questionnaire import (
     Command,
     Hint,
     InputEnded,

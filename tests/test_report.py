@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from goodpartners.models import Assessment, Framework, PrepCard
+from goodpartners.personal.report import build_report
 from goodpartners.render import ReportFormat, render
-from goodpartners.report import build_report
 from tests.conftest import GOLDEN, make_assessment
 
 SUFFIX = {

@@ -16,8 +16,8 @@ from typer.testing import CliRunner, Result
 
 import goodpartners.files
 from goodpartners.cli import app
-from goodpartners.history import save_assessment, save_prep_card
 from goodpartners.models import Framework
+from goodpartners.personal.history import save_assessment, save_prep_card
 from tests.conftest import WHEN, make_assessment, make_prep_card
 
 runner = CliRunner()

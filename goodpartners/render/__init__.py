@@ -2,27 +2,18 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from typing import TYPE_CHECKING
 
+from goodpartners.formats import SUFFIXES, ReportFormat
+
 if TYPE_CHECKING:
-    from goodpartners.prep import CardView
-    from goodpartners.report import Report
+    from goodpartners.personal.prep import CardView
+    from goodpartners.personal.report import Report
 
 # The renderers (rich, Jinja2) are imported when a report is drawn, not when the command
 # line starts: `goodpartners batch` never draws one, and start-up counts at 10k rows.
 
-
-class ReportFormat(str, Enum):
-    """The formats a personal development report can be written in."""
-
-    terminal = "terminal"
-    md = "md"
-    html = "html"
-    json = "json"
-
-
-SUFFIXES = {".md": ReportFormat.md, ".html": ReportFormat.html, ".json": ReportFormat.json}
+__all__ = ["SUFFIXES", "ReportFormat", "render", "render_card"]
 
 
 def render(report: Report, fmt: ReportFormat, color: bool = False, width: int = 80) -> str:

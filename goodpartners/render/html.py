@@ -7,7 +7,8 @@ from functools import cache
 import jinja2
 import jinja2.bccache
 
-from goodpartners.prep import CardView
+from goodpartners.personal.prep import CardView
+from goodpartners.personal.report import Report
 from goodpartners.render.common import (
     CARD_SECTIONS,
     MORE_QUESTIONS,
@@ -19,7 +20,6 @@ from goodpartners.render.common import (
     hours_text,
     score_text,
 )
-from goodpartners.report import Report
 
 BAND_COLOURS = ("#f4d6d2", "#f7e8bf", "#d3ead5", "#d4e6f4", "#e6daf0")
 BAR_COLOURS = ("#a4372a", "#8a6100", "#2e6b36", "#245a85", "#5f3a85")

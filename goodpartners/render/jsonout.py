@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from goodpartners.prep import CardView
-from goodpartners.report import Report
+from goodpartners.personal.prep import CardView
+from goodpartners.personal.report import Report
 
 
 def report_data(report: Report) -> dict[str, Any]:

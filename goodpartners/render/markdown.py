@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from goodpartners.prep import CardView
+from goodpartners.personal.prep import CardView
+from goodpartners.personal.report import CompetencyView, Report
 from goodpartners.render.common import (
     CARD_SECTIONS,
     MORE_QUESTIONS,
@@ -16,7 +17,6 @@ from goodpartners.render.common import (
     hours_text,
     score_text,
 )
-from goodpartners.report import CompetencyView, Report
 
 
 def cell(text: object) -> str:

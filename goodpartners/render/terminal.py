@@ -9,7 +9,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from goodpartners.prep import CardView
+from goodpartners.personal.prep import CardView
+from goodpartners.personal.report import Comparison, Report
 from goodpartners.render.common import (
     CARD_SECTIONS,
     MORE_QUESTIONS,
@@ -21,7 +22,6 @@ from goodpartners.render.common import (
     hours_text,
     score_text,
 )
-from goodpartners.report import Comparison, Report
 
 BAND_STYLES = ("red", "yellow", "green", "cyan", "magenta")
 

@@ -6,6 +6,7 @@ makes no outside requests, autoescapes every value, and puts a table behind ever
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -15,11 +16,12 @@ from goodpartners.files import private_folder_or_none
 from goodpartners.frameworks import cache_home
 from goodpartners.render.common import change_text, score_text
 from goodpartners.render.html import make_environment
-from goodpartners.responses import normalise
-from goodpartners.team_summary import TeamSummary
+from goodpartners.team.responses import normalise
+from goodpartners.team.summary import TeamSummary
 
 if TYPE_CHECKING:
-    from goodpartners.batch import BatchResult
+    from goodpartners.models import Assessment, Framework
+    from goodpartners.team.batch import BatchResult, Renderers, ReportChoice
 
 BAND_TINTS = ("#f4d6d2", "#f7e8bf", "#d3ead5", "#d4e6f4", "#e6daf0")
 BAND_BARS = ("#a4372a", "#8a6100", "#2e6b36", "#245a85", "#5f3a85")
@@ -556,3 +558,23 @@ def summary_lines(result: BatchResult) -> list[str]:
             )
     lines.append(f"Files are in {result.out}; open summary.html for the team summary.")
     return lines
+
+
+def team_renderers(reports: ReportChoice) -> Renderers:
+    """The renderers a team run draws its summaries and people's reports with."""
+    from goodpartners.personal.report import build_report
+    from goodpartners.render import ReportFormat, render
+    from goodpartners.team.batch import Renderers, ReportChoice
+
+    fmt = ReportFormat(reports.value) if reports is not ReportChoice.none else None
+
+    def person(framework: Framework, assessment: Assessment) -> str:
+        assert fmt is not None, "people's reports were not asked for"
+        return render(build_report(framework, assessment), fmt)
+
+    return Renderers(person, render_summary_markdown, render_summary_html)
+
+
+def terminal_progress() -> RichProgress | None:
+    """A progress bar on stderr when stderr is a terminal, else None."""
+    return RichProgress() if sys.stderr.isatty() else None

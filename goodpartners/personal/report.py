@@ -8,8 +8,8 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict
 
 from goodpartners.models import Answer, Assessment, Framework, PrepCard
-from goodpartners.prep import ReflectionView, reflection_view
-from goodpartners.questionnaire import describe_answer, questionnaire_items
+from goodpartners.personal.prep import ReflectionView, reflection_view
+from goodpartners.personal.questionnaire import describe_answer, questionnaire_items
 from goodpartners.scoring import band_for, off_scale, score_assessment, scoring_rules
 
 

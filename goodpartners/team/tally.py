@@ -22,12 +22,12 @@ from typing import Any, Generic, TypeVar
 
 from goodpartners.csvsafe import csv_cell
 from goodpartners.models import Band, Framework
-from goodpartners.responses import (
+from goodpartners.scoring import AlphaAccumulator, CompetencyPlan, band_for
+from goodpartners.team.responses import (
     INVALID,
     NA,
     CellParser,
 )
-from goodpartners.scoring import AlphaAccumulator, CompetencyPlan, band_for
 
 MEMO_LIMIT = 50_000
 PENDING_LIMIT = 50_000

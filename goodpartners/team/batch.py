@@ -7,8 +7,9 @@ team, and per-person reports, which are written as they come.
 
 The parts: responses.py reads the export and matches its columns, rows.py reads
 rows in chunks and notes problems, tally.py scores them by memo and keeps the
-tallies, this module writes scores.csv and builds the summary, team_render.py
-renders it, and csvsafe.py keeps every CSV cell safe to open in a spreadsheet.
+tallies, this module writes scores.csv and builds the summary, which the caller's
+renderers draw (render/team.py), and csvsafe.py keeps every CSV cell safe to open
+in a spreadsheet. Nothing here imports a renderer.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ import io
 import os
 import re
 import stat
-import sys
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -34,16 +34,30 @@ from goodpartners.csvsafe import SafeCsvWriter, csv_cell
 from goodpartners.errors import ResponsesError, UsageError
 from goodpartners.files import MANIFEST_NAME, StagedFolder
 from goodpartners.models import Assessment, Framework
-from goodpartners.responses import (
+from goodpartners.scoring import scoring_rules
+from goodpartners.team.responses import (
     ColumnMap,
     ResponsesFile,
     detect_format,
     match_columns,
 )
-from goodpartners.responses import open_responses as _open_responses
-from goodpartners.rows import Chunk, ProblemLog, RowScorer, estimate_rows
-from goodpartners.scoring import scoring_rules
-from goodpartners.tally import (
+from goodpartners.team.responses import open_responses as _open_responses
+from goodpartners.team.rows import Chunk, ProblemLog, RowScorer, estimate_rows
+from goodpartners.team.summary import (
+    BaselineSummary,
+    ChangeSummary,
+    ColumnsSummary,
+    CompetencySummary,
+    Counts,
+    GroupColumnSummary,
+    HeatmapRow,
+    QualitySummary,
+    TeamSummary,
+    TrainingNeed,
+    describe_counts,
+    group_summaries,
+)
+from goodpartners.team.tally import (
     ANSWERED_TEXT,
     BAND_CELL,
     FLAGS,
@@ -58,20 +72,6 @@ from goodpartners.tally import (
     Packing,
     add_up,
     packing_for,
-)
-from goodpartners.team_summary import (
-    BaselineSummary,
-    ChangeSummary,
-    ColumnsSummary,
-    CompetencySummary,
-    Counts,
-    GroupColumnSummary,
-    HeatmapRow,
-    QualitySummary,
-    TeamSummary,
-    TrainingNeed,
-    describe_counts,
-    group_summaries,
 )
 
 MAX_GROUP_VALUES = 200
@@ -131,6 +131,16 @@ class BatchResult:
     warnings: list[str]
 
 
+@dataclass(frozen=True)
+class Renderers:
+    """How the caller draws what a run writes. The team run never imports a renderer:
+    the command line hands these in (see goodpartners.render.team.team_renderers)."""
+
+    person: Callable[[Framework, Assessment], str]  # one person's report, in --reports format
+    summary_md: Callable[[TeamSummary], str]
+    summary_html: Callable[[TeamSummary], str]
+
+
 def pseudonymiser(key: str | None) -> Callable[[str], str]:
     """Respondent id to keyed pseudonym (HMAC-SHA256); the key is random when none is given."""
     import hashlib
@@ -172,7 +182,9 @@ def report_file_name(respondent: str, taken: set[str]) -> str:
     return candidate
 
 
-def run_batch(options: BatchOptions, progress: Progress | None = None) -> BatchResult:
+def run_batch(
+    options: BatchOptions, renderers: Renderers, progress: Progress | None = None
+) -> BatchResult:
     """Score a responses CSV and write scores, problems and the team summary to options.out.
 
     options.out always holds one run's results as a set: they are staged, and swapped in
@@ -209,7 +221,7 @@ def run_batch(options: BatchOptions, progress: Progress | None = None) -> BatchR
     try:
         stage = StagedFolder(options.out, RESULT_NAMES, (PEOPLE,))
         try:
-            result = _Run(options, source, columns, warnings, progress, stage).execute()
+            result = _Run(options, source, columns, warnings, progress, stage, renderers).execute()
         except _Refused as refused:
             stage.commit({"problems.csv"})
             raise refused.error from None
@@ -375,10 +387,12 @@ class _Run:
         warnings: list[str],
         progress: Progress | None,
         stage: StagedFolder,
+        renderers: Renderers,
     ) -> None:
         framework = options.framework
         self.options = options
         self.stage = stage
+        self.renderers = renderers
         self.framework = framework
         self.source = source
         self.columns = columns
@@ -432,13 +446,11 @@ class _Run:
             raise _Refused(self._strict_error(problems, stage.path("problems.csv")))
         scorer.fold()
         summary = self._summary(scorer, problems)
-        from goodpartners.team_render import render_summary_html, render_summary_markdown
-
         files = [stage.path("scores.csv"), stage.path("problems.csv")]
         json_text = summary.model_dump_json(indent=2, exclude={"heatmap", "rules"}) + "\n"
         files.append(stage.write("summary.json", json_text))
-        files.append(stage.write("summary.md", render_summary_markdown(summary)))
-        files.append(stage.write("summary.html", render_summary_html(summary)))
+        files.append(stage.write("summary.md", self.renderers.summary_md(summary)))
+        files.append(stage.write("summary.html", self.renderers.summary_html(summary)))
         return BatchResult(summary, self.out, files, self.warnings)
 
     def _problem_total(self, problems: ProblemLog) -> int:
@@ -590,11 +602,8 @@ class _Run:
             )
 
     def _write_reports(self, chunk: Chunk, outcomes: list[list[Outcome]]) -> None:
-        from goodpartners.render import ReportFormat, render
-        from goodpartners.report import build_report
-
         framework = self.framework
-        fmt = ReportFormat(self.options.reports.value)
+        suffix = self.options.reports.value
         item_ids = [[item.id for item in c.items] for _, c in framework.competencies()]
         name_column = self.columns.name_column
         now = datetime.now(timezone.utc)
@@ -611,9 +620,9 @@ class _Run:
             assessment = Assessment.start(
                 framework, respondent, name=name, when=now, answers=answers, finished=True
             )
-            text = render(build_report(framework, assessment), fmt)
+            text = self.renderers.person(framework, assessment)
             file_name = report_file_name(respondent, self.report_names)
-            self.stage.write(f"{PEOPLE}/{file_name}.{fmt.value}", text)
+            self.stage.write(f"{PEOPLE}/{file_name}.{suffix}", text)
 
     def _summary(self, scorer: RowScorer, problems: ProblemLog) -> TeamSummary:
         framework = self.framework
@@ -804,19 +813,3 @@ def _exact(packed: Counter[int], packing: Packing) -> Counter[Fraction]:
 
 def _heading(column: int | None, header: Sequence[str]) -> str | None:
     return header[column].strip() if column is not None else None
-
-
-def summary_lines(result: BatchResult) -> list[str]:
-    """The short report printed on stderr at the end of a run."""
-    from goodpartners.team_render import summary_lines as lines
-
-    return lines(result)
-
-
-def terminal_progress() -> Progress | None:
-    """A progress bar on stderr when stderr is a terminal, else None."""
-    if not sys.stderr.isatty():
-        return None
-    from goodpartners.team_render import RichProgress
-
-    return RichProgress()

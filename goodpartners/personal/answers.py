@@ -21,8 +21,13 @@ from goodpartners.models import (
     PrepCard,
     Scale,
 )
-from goodpartners.prep import OFFER_QUESTION, PARTNERS_QUESTION, parse_hours, parse_meeting_date
-from goodpartners.questionnaire import questionnaire_items
+from goodpartners.personal.prep import (
+    OFFER_QUESTION,
+    PARTNERS_QUESTION,
+    parse_hours,
+    parse_meeting_date,
+)
+from goodpartners.personal.questionnaire import questionnaire_items
 
 MAX_ANSWERS_BYTES = 1_000_000
 NA_WORDS = {"n/a", "na", "n", "not applicable"}

@@ -26,7 +26,8 @@ from typing import Any
 from goodpartners.csvsafe import SafeCsvWriter
 from goodpartners.errors import ResponsesError
 from goodpartners.models import Framework
-from goodpartners.responses import (
+from goodpartners.scoring import plan_competencies
+from goodpartners.team.responses import (
     DELIMITER_NAMES,
     INVALID,
     CellParser,
@@ -39,8 +40,8 @@ from goodpartners.responses import (
     plain_csv_reason,
     plain_reason,
 )
-from goodpartners.scoring import plan_competencies
-from goodpartners.tally import (
+from goodpartners.team.summary import ProblemRow
+from goodpartners.team.tally import (
     ANSWERED,
     CODE,
     CompetencyTally,
@@ -53,7 +54,6 @@ from goodpartners.tally import (
     packing_for,
     plural,
 )
-from goodpartners.team_summary import ProblemRow
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 CHUNK_ROWS = 2_000

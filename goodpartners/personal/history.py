@@ -20,7 +20,7 @@ from goodpartners.errors import AnswersError, HistoryError, OutputError
 from goodpartners.files import ensure_private_dir, write_private
 from goodpartners.frameworks import data_home
 from goodpartners.models import Assessment, PrepCard
-from goodpartners.prep import select_reflections
+from goodpartners.personal.prep import select_reflections
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]+$")
 MAX_SAVED_BYTES = 1_000_000  # a saved result is a few KB; anything bigger is not one of ours

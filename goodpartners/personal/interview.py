@@ -20,7 +20,7 @@ from goodpartners.models import (
     Reflection,
     now,
 )
-from goodpartners.prep import (
+from goodpartners.personal.prep import (
     CARD_LABELS,
     OFFER_QUESTION,
     PARTNERS_QUESTION,
@@ -32,7 +32,7 @@ from goodpartners.prep import (
     parse_meeting_date,
     reflection_questions,
 )
-from goodpartners.questionnaire import (
+from goodpartners.personal.questionnaire import (
     KEYS_HELP,
     InputEnded,
     QuestionIO,
