@@ -1,0 +1,148 @@
+"""'goodpartners assess' and 'goodpartners report': the self-assessment and its report."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from goodpartners.cli.common import (
+    FormatOption,
+    FrameworkOption,
+    OutputOption,
+    as_text,
+    check_output,
+    emit,
+    emit_card,
+    framework_for,
+    output_format,
+    readable,
+    stopping,
+    warn_unreadable,
+)
+from goodpartners.cli.root import app
+from goodpartners.errors import UsageError
+from goodpartners.frameworks import load_framework
+from goodpartners.models import Assessment, Framework, now
+from goodpartners.personal.answers import load_answers
+from goodpartners.personal.history import (
+    discard_draft,
+    draft_in_use,
+    draft_path,
+    find_assessment,
+    find_prep_card,
+    load_draft,
+    new_id,
+    previous_assessment,
+    reflections_for,
+    save_draft,
+    save_new,
+    saved_kind,
+)
+from goodpartners.personal.questionnaire import (
+    Questionnaire,
+    StreamIO,
+    choose_start,
+)
+from goodpartners.personal.report import build_report
+
+
+@app.command()
+def assess(
+    framework: FrameworkOption = None,
+    quick: Annotated[
+        bool, typer.Option("--quick", help="Two-minute check: one statement per competency.")
+    ] = False,
+    name: Annotated[
+        str | None,
+        typer.Option("--name", callback=as_text, help="Your name or initials, for the report."),
+    ] = None,
+    answers: Annotated[
+        Path | None,
+        typer.Option("--answers", help="Score answers from a YAML or JSON file without asking."),
+    ] = None,
+    resume: Annotated[
+        bool, typer.Option("--resume", help="Carry on with the unfinished assessment.")
+    ] = False,
+    restart: Annotated[
+        bool, typer.Option("--restart", help="Start again, replacing any unfinished one.")
+    ] = False,
+    fmt: FormatOption = None,
+    output: OutputOption = None,
+    no_save: Annotated[
+        bool, typer.Option("--no-save", help="Do not keep the result in your history.")
+    ] = False,
+) -> None:
+    """Answer the questions and get your development report."""
+    output_format(fmt, output)  # a bad --output fails now, not after the questions
+    check_output(output, answers, framework)
+    if resume and restart:
+        raise UsageError("choose --resume or --restart, not both")
+    chosen = load_framework(framework)
+    with contextlib.ExitStack() as held:
+        if answers is None:
+            held.enter_context(draft_in_use(draft_path(chosen.id, quick), "goodpartners assess"))
+        if answers is not None:
+            assessment, warnings = load_answers(answers, chosen, quick, name, "answers")
+            for warning in warnings:
+                typer.echo(f"Warning: {warning}", err=True)
+        else:
+            assessment = _ask(chosen, quick, name, resume, restart)
+        finished = assessment.finished or now()
+        assessment = assessment.model_copy(
+            update={"finished": finished, "id": new_id(finished), "skipped": []}
+        )
+        warn_unreadable()
+        previous = previous_assessment(assessment)
+        if not no_save:
+            assessment = save_new(assessment, finished)
+        if answers is None:
+            discard_draft(chosen.id, assessment.quick)
+        reflections = reflections_for(assessment, previous)
+        try:
+            emit(build_report(chosen, assessment, previous, reflections), fmt, output)
+        finally:  # even when --output cannot be written, say where the answers are
+            if not no_save:
+                typer.echo(
+                    f"Saved as {assessment.id}. For a copy to print or keep, run: "
+                    f"goodpartners report {assessment.id} --output report.html",
+                    err=True,
+                )
+
+
+def _ask(framework: Framework, quick: bool, name: str | None, resume: bool, restart: bool) -> Any:
+    """Run the questionnaire on stdin/stderr, saving a draft after every answer."""
+    io = StreamIO(sys.stdin, sys.stderr)
+    fresh = Assessment.start(framework, name=name, quick=quick)
+    draft_file = draft_path(framework.id, quick)
+    start = "goodpartners assess" + (" --quick" if quick else "")
+    with stopping(draft_file, start, f"{start} --resume", "questionnaire"):
+        draft = readable(load_draft(framework.id, quick), "assessment")
+        assessment = choose_start(framework, draft, fresh, io, resume, restart)
+        if name:
+            assessment.name = name
+        return Questionnaire(framework, assessment, io, save_draft).run(
+            show_intro=assessment is fresh
+        )
+
+
+@app.command("report")
+def report_command(
+    assessment: Annotated[str, typer.Argument(help="An id from 'history list', or a file.")],
+    framework: FrameworkOption = None,
+    fmt: FormatOption = None,
+    output: OutputOption = None,
+) -> None:
+    """Show a saved report or prep card again, in any format."""
+    check_output(output, assessment, framework)
+    if saved_kind(assessment) == "prep card":
+        emit_card(find_prep_card(assessment)[1], fmt, output)
+        return
+    _, saved = find_assessment(assessment)
+    chosen = framework_for(saved, framework)
+    warn_unreadable()
+    previous = previous_assessment(saved)
+    emit(build_report(chosen, saved, previous, reflections_for(saved, previous)), fmt, output)

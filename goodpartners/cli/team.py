@@ -1,0 +1,90 @@
+"""'goodpartners template' and 'goodpartners batch': the HR lead's side."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+import typer
+
+from goodpartners.cli.common import FrameworkOption
+from goodpartners.cli.root import app
+from goodpartners.frameworks import load_framework
+
+
+@app.command("template")
+def template_command(
+    framework: FrameworkOption = None,
+    output: Annotated[Path, typer.Option("--output", "-o", help="The blank CSV to write.")] = Path(
+        "responses.csv"
+    ),
+) -> None:
+    """Write a blank team CSV and its data dictionary.
+
+    Build a form or a shared spreadsheet from them; 'goodpartners batch' scores its export.
+    """
+    from goodpartners.team.responses import write_template
+
+    csv_path, dictionary = write_template(load_framework(framework), output)
+    typer.echo(f"Wrote {csv_path} (the columns) and {dictionary} (what they mean).", err=True)
+
+
+@app.command("batch")
+def batch_command(
+    responses: Annotated[Path, typer.Argument(help="The CSV export of the team's answers.")],
+    framework: FrameworkOption = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="The folder for the results.")] = Path(
+        "goodpartners-report"
+    ),
+    id_column: Annotated[
+        str | None,
+        typer.Option(help="The column that identifies people (default: id, respondent or email)."),
+    ] = None,
+    name_column: Annotated[
+        str | None, typer.Option(help="The column with names, for personal reports.")
+    ] = None,
+    group_by: Annotated[
+        list[str] | None,
+        typer.Option("--group-by", help="A column to compare groups by, such as team; repeatable."),
+    ] = None,
+    min_group_size: Annotated[
+        int, typer.Option(min=1, help="Hide groups with fewer people than this.")
+    ] = 5,
+    anonymise: Annotated[
+        bool, typer.Option("--anonymise", help="Show pseudonyms instead of people; drop names.")
+    ] = False,
+    pseudonym_key: Annotated[
+        str | None,
+        typer.Option(
+            envvar="GOODPARTNERS_PSEUDONYM_KEY",
+            help="A secret phrase that keeps pseudonyms the same from round to round.",
+        ),
+    ] = None,
+    reports: Annotated[
+        Literal["none", "md", "html"], typer.Option(help="Also write each person's own report.")
+    ] = "none",
+    baseline: Annotated[
+        Path | None, typer.Option(help="An earlier round's CSV, to show the change.")
+    ] = None,
+    encoding: Annotated[
+        str | None, typer.Option(help="The file's encoding if it is not UTF-8, e.g. cp1252.")
+    ] = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Score nothing if the data has any problem.")
+    ] = False,
+) -> None:
+    """Score a team's responses CSV and write a team summary.
+
+    Writes scores.csv, problems.csv and summary.html, .md and .json to --out.
+    """
+    from goodpartners.render.team import summary_lines, team_renderers, terminal_progress
+    from goodpartners.team import batch
+
+    options = batch.BatchOptions(
+        load_framework(framework), responses, out, id_column, name_column,
+        tuple(group_by or ()), min_group_size, anonymise, pseudonym_key,
+        batch.ReportChoice(reports), baseline, encoding, strict,
+    )  # fmt: skip
+    result = batch.run_batch(options, team_renderers(options.reports), terminal_progress())
+    for line in summary_lines(result):
+        typer.echo(line, err=True)
