@@ -32,7 +32,7 @@ from typing import IO, Any, Protocol, cast
 
 from goodpartners.csvsafe import SafeCsvWriter, csv_cell
 from goodpartners.errors import ResponsesError, UsageError
-from goodpartners.files import MANIFEST_NAME, StagedFolder
+from goodpartners.staging import MANIFEST_NAME, StagedFolder
 from goodpartners.models import Assessment, Framework
 from goodpartners.scoring import scoring_rules
 from goodpartners.team.responses import (
