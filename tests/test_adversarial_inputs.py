@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import resource
@@ -302,3 +303,13 @@ def test_batch_refuses_a_fifo_and_dev_zero_at_once(tmp_path: Path, private_home:
         "CSV file exported from your form\n"
     )
     assert not (tmp_path / "out").exists()
+
+
+def test_notes_in_a_flat_answers_file_reach_the_report() -> None:
+    # The README says a flat answers file can have notes:; they were dropped in silence.
+    path = DATA / "answers.flat-with-notes.yaml"
+    result = runner.invoke(app, ["assess", "--answers", str(path), "--no-save", "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["competencies"]["role"]["note"] == "I said what I can do at the panel."
+    assert report["answers"]["role-2"] == 5

@@ -179,11 +179,11 @@ def load_answers(
     if not isinstance(data, Mapping):
         raise AnswersError(f"{path}: expected 'item id: answer' lines, for example 'role-1: 4'")
     answers_data = data.get("answers", data)
-    notes_data = data.get("notes", {}) if "answers" in data else {}
+    notes_data = data.get("notes") or {}  # in the nested form and the flat one alike
     if not isinstance(answers_data, Mapping) or not isinstance(notes_data, Mapping):
         raise AnswersError(f"{path}: 'answers' and 'notes' must each be 'id: value' lines")
     problems: list[str] = []
-    if "answers" in data and data.get("quick") is not None:
+    if data.get("quick") is not None:
         if isinstance(data["quick"], bool):
             quick = data["quick"]
         else:
