@@ -3,7 +3,7 @@
 Exports arrive from Google Forms, Microsoft Forms, KoboToolbox, LimeSurvey and
 spreadsheets, so this module finds the encoding and the delimiter, matches headers
 to items (by id, by text, or by a `Question [Statement]` grid header) and turns
-cells into answers. It reads; batch.py scores.
+cells into answers. It reads; rows.py scores and batch.py runs the whole job.
 """
 
 from __future__ import annotations

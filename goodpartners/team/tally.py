@@ -5,7 +5,7 @@ pattern of a competency's cells is parsed and scored once (an Outcome), and ever
 row with that pattern shares it. Work runs column by column with `map`, which keeps
 the per-row cost in C. Team statistics are Counters of distinct outcomes, folded
 into exact tallies from time to time, so memory does not grow with the rows.
-rows.py reads the rows; batch.py writes the outputs.
+reader.py reads the rows, rows.py scores them, writing.py and batch.py write the outputs.
 """
 
 from __future__ import annotations
