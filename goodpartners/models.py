@@ -123,6 +123,16 @@ class Band(StrictModel):
     min: float = Field(description="Inclusive lower bound on the scale.")
     meaning: str = Field(min_length=1, description="One line: what this band means.")
 
+    @field_validator("min")
+    @classmethod
+    def _one_decimal(cls, value: float) -> float:
+        if abs(value * 10 - round(value * 10)) > 1e-6:
+            raise ValueError(
+                f"a band starts at {value:g}; give at most one decimal place, such as "
+                f"{round(value, 1):g}, as scores are shown to one decimal"
+            )
+        return value
+
 
 class Scoring(StrictModel):
     """Scoring rules."""

@@ -70,11 +70,21 @@ def needed_answers(item_count: int, min_answered: float) -> int:
     return max(1, math.ceil(min_answered * item_count - 1e-9))
 
 
+def shown(score: float) -> float:
+    """A score as people see it: to one decimal place, rounded as it is printed."""
+    return float(f"{score:.1f}")
+
+
 def band_for(score: float, bands: Sequence[Band]) -> Band:
-    """The highest band whose lower bound the score reaches."""
+    """The highest band whose lower bound the score, as shown to one decimal, reaches.
+
+    Deciding on the shown value means the number and the band never disagree: 2.97 is
+    shown as 3.0, so it is in a band that starts at 3, not the one below.
+    """
+    value = shown(score)
     chosen = bands[0]
     for band in bands:
-        if score + 1e-9 >= band.min:
+        if value + 1e-9 >= band.min:
             chosen = band
     return chosen
 

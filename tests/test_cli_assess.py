@@ -234,7 +234,7 @@ def test_history_compare_defaults_to_last_two(
     result = runner.invoke(app, ["history", "compare"])
     assert result.exit_code == 0, result.stderr
     assert "Compared with 4 August 2026, 09:30 (20260804-093000)" in result.stdout
-    assert "Saying what my role is" in result.stdout and "+0.33" in result.stdout
+    assert "Saying what my role is" in result.stdout and "+0.3" in result.stdout
     explicit = runner.invoke(app, ["history", "compare", "20260804-093000", "20261102-093000"])
     assert explicit.stdout == result.stdout
 

@@ -664,7 +664,7 @@ def test_batch_baseline_pairs_people_by_id(framework: Framework, tmp_path: Path)
     assert (offer["improved"], offer["declined"], offer["unchanged"]) == (1, 0, 2)
     assert baseline["competencies"]["overall"]["paired"] == 3
     markdown = (out / "summary.md").read_text(encoding="utf-8")
-    assert "| Saying what my role is | 3 | -0.22 | 1 | 1 | 1 |" in markdown
+    assert "| Saying what my role is | 3 | -0.2 | 1 | 1 | 1 |" in markdown
     assert "## Change since the baseline" in markdown
 
 

@@ -35,6 +35,10 @@ VALID_FIXTURES = {"minimal", "scale-0-4", "scale-1-7"}
 # against the fixture: line and column of the offending YAML node (of the key itself
 # for an unknown or repeated key).
 BAD_FRAMEWORKS: dict[str, list[str]] = {
+    "band-two-decimals": [
+        "{file}:23:10: a band starts at 3.25; give at most one decimal place, such as 3.2, "
+        "as scores are shown to one decimal (at bands[1].min)"
+    ],
     "scale-too-big": [
         "{file}:9:8: a scale from 1 to 100000000 has 100,000,000 points, more than 100; use a "
         "short scale such as 1 to 5, with a label for each point (at scale.max)"

@@ -400,11 +400,13 @@ def test_overall_exactly_at_band_min_despite_rounding() -> None:
     ("score", "band"),
     [
         (1.0, "concern"),  # the bottom of the scale
-        (2.99, "concern"),  # just below 3 stays below
-        (2.9999, "concern"),
+        (2.94, "concern"),  # shown as 2.9, so below 3
+        (2.95, "borderline"),  # shown as 3.0: the band follows the number people read
+        (2.9999, "borderline"),
         (3.0, "borderline"),  # exactly at a band's min goes into that band
         (3.5, "borderline"),
-        (3.99, "borderline"),
+        (3.94, "borderline"),
+        (3.99, "strength"),  # shown as 4.0
         (4.0, "strength"),
         (5.0, "strength"),
     ],
@@ -691,9 +693,9 @@ def test_reverse_twice_is_identity(scale_range: tuple[int, int], data: st.DataOb
 @st.composite
 def band_cases(draw: st.DrawFn) -> tuple[Framework, float, float]:
     low, high = draw(scales())
-    # Band starts on a grid of hundredths, as people write them.
-    hundredths = st.integers(1, (high - low) * 100).map(lambda n: low + n / 100)
-    starts = draw(st.lists(hundredths, max_size=4, unique=True).map(sorted))
+    # Band starts on a grid of tenths: a framework may give at most one decimal place.
+    tenths = st.integers(1, (high - low) * 10).map(lambda n: round(low + n / 10, 1))
+    starts = draw(st.lists(tenths, max_size=4, unique=True).map(sorted))
     framework = build_framework(
         {"t": {"c": ["c1"]}}, low, high, bands=[(f"b{n}", m) for n, m in enumerate([low, *starts])]
     )
@@ -783,3 +785,12 @@ def test_strengths_and_priorities_disjoint_and_at_most_three(
         assert min(listed_high) >= max(listed_low)
     if len(set(scored)) == len(scored):
         assert ties is False
+
+
+@given(st.floats(1, 5))
+def test_the_band_follows_the_score_as_it_is_shown(score: float) -> None:
+    # A report never shows '3.0 Area to develop' on a page that says Getting there starts at 3.
+    from goodpartners.render.common import score_text
+
+    bands = shipped().bands
+    assert band_for(score, bands) == band_for(float(score_text(score)), bands)

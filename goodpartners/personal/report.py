@@ -229,14 +229,14 @@ def build_report(
 
 def _why_strength(view: CompetencyView) -> str:
     return (
-        f"You scored {view.score:.2f} ({view.band_name}) from {view.answered} "
+        f"You scored {view.score:.1f} ({view.band_name}) from {view.answered} "
         f"statement{'s' if view.answered != 1 else ''}. {view.descriptor or ''}"
     ).strip()
 
 
 def _why_priority(view: CompetencyView) -> str:
     return (
-        f"You scored {view.score:.2f} ({view.band_name}), one of your lowest. "
+        f"You scored {view.score:.1f} ({view.band_name}), one of your lowest. "
         f"{view.descriptor or ''}"
     ).strip()
 

@@ -9,17 +9,22 @@ REFLECTIONS_INTRO = "What you wrote after meetings you prepared for with goodpar
 
 
 def score_text(score: float | None) -> str:
-    """A score to two decimal places, or a dash when not scored."""
-    return "-" if score is None else f"{score:.2f}"
+    """A score to one decimal place, or a dash when not scored (files keep full precision)."""
+    return "-" if score is None else f"{score:.1f}"
+
+
+def statistic_text(value: float | None) -> str:
+    """A statistic such as Cronbach's alpha, to two decimal places, or a dash."""
+    return "-" if value is None else f"{value:.2f}"
 
 
 def change_text(change: float | None) -> str:
     """A signed change, or a dash."""
     if change is None:
         return "-"
-    if abs(change) < 0.005:
+    if abs(change) < 0.05:
         return "no change"
-    return f"{change:+.2f}"
+    return f"{change:+.1f}"
 
 
 def date_text(when: datetime) -> str:

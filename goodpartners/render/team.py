@@ -14,7 +14,7 @@ import jinja2
 
 from goodpartners.files import private_folder_or_none
 from goodpartners.frameworks import cache_home
-from goodpartners.render.common import change_text, score_text
+from goodpartners.render.common import change_text, score_text, statistic_text
 from goodpartners.render.html import make_environment
 from goodpartners.team.responses import normalise
 from goodpartners.team.summary import TeamSummary
@@ -271,7 +271,7 @@ def render_summary_markdown(summary: TeamSummary) -> str:
     add("| Competency | Alpha | What it means |")
     add("| --- | ---: | --- |")
     for c in s.competencies.values():
-        add(f"| {md(c.name)} | {score_text(c.alpha)} | {md(alpha_words(c.alpha))} |")
+        add(f"| {md(c.name)} | {statistic_text(c.alpha)} | {md(alpha_words(c.alpha))} |")
     add("")
 
     add("## Response quality")
@@ -445,6 +445,7 @@ def _environment() -> jinja2.Environment:
     # make_environment turns any trouble with the cache into running without one.
     env = make_environment(_bytecode_cache())
     env.filters["num"] = score_text
+    env.filters["statistic"] = statistic_text
     env.filters["pct"] = percent
     env.filters["change"] = change_text
     env.filters["alpha_words"] = alpha_words
