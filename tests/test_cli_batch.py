@@ -9,6 +9,7 @@ import re
 import shlex
 import shutil
 import stat
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ GOLDEN = Path(__file__).parent / "golden" / "batch"
 ROOT = Path(__file__).parent.parent
 PEOPLE = json.loads((EXPORTS / "people.json").read_text(encoding="utf-8"))
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+RUN_DATE = datetime(2026, 3, 9, 14, 5, tzinfo=timezone.utc)
 HOSTILE = ['=HYPERLINK("http://x","y")', "@SUM(A1)", "<script>alert(1)</script>"]
 
 
@@ -783,8 +785,11 @@ def test_examples_readme_problems_are_the_ones_found(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("name", ["summary.md", "summary.html"])
-def test_batch_summary_matches_golden(tmp_path: Path, name: str) -> None:
+def test_batch_summary_matches_golden(
+    tmp_path: Path, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The example team's summary, whole; UPDATE_GOLDEN=1 rewrites the golden files."""
+    monkeypatch.setattr("goodpartners.team.totals.now", lambda: RUN_DATE)
     out = tmp_path / "out"
     result = run(
         "batch", ROOT / "examples" / "team-responses.csv", "--out", out, "--group-by", "Your team"

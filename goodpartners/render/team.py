@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import jinja2
@@ -16,20 +17,28 @@ from goodpartners.files import private_folder_or_none
 from goodpartners.frameworks import cache_home
 from goodpartners.render.common import change_text, score_text, statistic_text
 from goodpartners.render.html import make_environment
+from goodpartners.scoring import shown
 from goodpartners.team.responses import normalise
-from goodpartners.team.summary import TeamSummary
+from goodpartners.team.summary import HeatmapRow, TeamSummary
 
 if TYPE_CHECKING:
     from goodpartners.models import Assessment, Framework
     from goodpartners.team.batch import BatchResult, Renderers, ReportChoice
 
-BAND_TINTS = ("#f4d6d2", "#f7e8bf", "#d3ead5", "#d4e6f4", "#e6daf0")
-BAND_BARS = ("#a4372a", "#8a6100", "#2e6b36", "#245a85", "#5f3a85")
+# Okabe-Ito orange for the bands below the middle, grey for the middle and Okabe-Ito blue
+# above it: they stay apart under deuteranopia, protanopia and tritanopia, and each band
+# has a symbol as well, so colour is never the only sign.
+LOW_TINTS = ("#f5c46b", "#e69f00")  # the band just below the middle first
+MIDDLE_TINT = "#e4e4e4"
+HIGH_TINTS = ("#9fc8e8", "#56a0d3")  # the band just above the middle first
+DOWN, MIDDLE, UP = "\u25bc", "\u25cf", "\u25b2"  # triangle down, circle, triangle up
 TEXT_BAR = 20
 NO_ID_COLUMN = "none found, so rows are named by line number"
 TEMPLATE = "team_summary.html.j2"
 ALPHA_GOOD = 0.7
 ALPHA_LOW = 0.6
+FEW_PEOPLE = 10
+KEY_DIFFERENCES = 3
 
 ALPHA_EXPLAINED = (
     "Reliability (Cronbach's alpha) shows whether the statements of a competency hang "
@@ -82,6 +91,7 @@ class _View:
         self.bands = summary.bands
         self.band_names = {b["id"]: b["name"] for b in summary.bands}
         self.middle_name = self.band_names[summary.middle_band]
+        self.middle = [b["id"] for b in summary.bands].index(summary.middle_band)
         self.competency_ids = list(summary.competencies)
 
     def position(self, score: float | None) -> float:
@@ -91,12 +101,13 @@ class _View:
         return round(max(0.0, min(1.0, (score - self.low) / (self.high - self.low))) * 100, 2)
 
     def band_index(self, score: float | None) -> int | None:
-        """The index of the band a score falls in."""
+        """The index of the band a score, as shown to one decimal, falls in."""
         if score is None:
             return None
+        value = shown(score)
         chosen = 0
         for index, band in enumerate(self.bands):
-            if score + 1e-9 >= band["min"]:
+            if value + 1e-9 >= band["min"]:
                 chosen = index
         return chosen
 
@@ -104,6 +115,48 @@ class _View:
         """The name of the band a score falls in, or a dash."""
         index = self.band_index(score)
         return "-" if index is None else str(self.bands[index]["name"])
+
+    def tint(self, index: int) -> str:
+        """A band's colour: orange below the middle band, grey for it, blue above it."""
+        steps = index - self.middle
+        if steps < 0:
+            return LOW_TINTS[min(-steps, len(LOW_TINTS)) - 1]
+        if steps > 0:
+            return HIGH_TINTS[min(steps, len(HIGH_TINTS)) - 1]
+        return MIDDLE_TINT
+
+    def symbol(self, index: int) -> str:
+        """A band's symbol: one triangle down per band below the middle, a circle, or up."""
+        steps = index - self.middle
+        return DOWN * -steps if steps < 0 else UP * steps if steps > 0 else MIDDLE
+
+    def legend(self) -> list[dict[str, str]]:
+        """Each band's name, symbol and colour, for the key of a grid."""
+        return [
+            {"name": str(b["name"]), "symbol": self.symbol(i), "tint": self.tint(i)}
+            for i, b in enumerate(self.bands)
+        ]
+
+    def legend_text(self) -> str:
+        """The key of a grid as text: '\u25bc Area to develop, \u25cf Getting there, ...'."""
+        return ", ".join(f"{b['symbol']} {b['name']}" for b in self.legend())
+
+    def cell(self, score: float | None) -> dict[str, str]:
+        """A grid cell: the score as shown, its band's symbol, name and colour."""
+        index = self.band_index(score)
+        if index is None:
+            return {"text": score_text(score), "symbol": "", "band": "", "tint": "#ffffff"}
+        return {
+            "text": score_text(score),
+            "symbol": self.symbol(index),
+            "band": str(self.bands[index]["name"]),
+            "tint": self.tint(index),
+        }
+
+    def cell_text(self, score: float | None) -> str:
+        """A grid cell in text: '2.6 \u25bc', or a dash."""
+        cell = self.cell(score)
+        return f"{cell['text']} {cell['symbol']}".strip()
 
     def segments(self) -> list[dict[str, Any]]:
         """Band backgrounds for the profile chart, in per cent of its width."""
@@ -116,7 +169,8 @@ class _View:
                     "name": band["name"],
                     "left": left,
                     "width": round(self.position(end) - left, 2),
-                    "tint": BAND_TINTS[index % len(BAND_TINTS)],
+                    "tint": self.tint(index),
+                    "symbol": self.symbol(index),
                 }
             )
         return result
@@ -127,32 +181,6 @@ class _View:
             return ""
         filled = round(self.position(score) / 100 * TEXT_BAR)
         return "#" * filled + "-" * (TEXT_BAR - filled)
-
-    def headline(self) -> list[str]:
-        """The few sentences at the top of the summary."""
-        s = self.s
-        counts = s.counts
-        lines = [
-            f"{plural(counts.scored, 'person', 'people')} scored from {counts.rows} "
-            f"{'row' if counts.rows == 1 else 'rows'} of {s.source}."
-        ]
-        if counts.not_scored:
-            lines.append(
-                f"{plural(counts.not_scored, 'row')} could not be scored; "
-                "the reasons are under Data problems."
-            )
-        if counts.skipped:
-            lines.append(f"{plural(counts.skipped, 'empty row')} skipped.")
-        top = [n for n in s.training_needs if n.share_below_middle]
-        if top:
-            need = top[0]
-            lines.append(
-                f"Most development needed: {need.name} "
-                f"({percent(need.share_below_middle)} of people are below {self.middle_name})."
-            )
-        if s.anonymised:
-            lines.append("Respondents are shown by pseudonym; names are left out.")
-        return lines
 
     def distribution(self, competency_id: str) -> list[dict[str, Any]]:
         """Band counts of a competency with their share of people."""
@@ -168,16 +196,157 @@ class _View:
                     "count": count,
                     "share": share,
                     "width": round(share * 100, 2),
-                    "tint": BAND_TINTS[index % len(BAND_TINTS)],
-                    "bar": BAND_BARS[index % len(BAND_BARS)],
+                    "tint": self.tint(index),
                 }
             )
         return rows
 
-    def heat_tint(self, score: float | None) -> str:
-        """The background of a heatmap cell."""
-        index = self.band_index(score)
-        return "#ffffff" if index is None else BAND_TINTS[index % len(BAND_TINTS)]
+    def heatmap_groups(self) -> list[tuple[str | None, list[HeatmapRow]]]:
+        """Everyone's rows, grouped by the first --group-by column when there is one.
+
+        Hidden groups are put together under one heading, so the grid never shows a
+        group that the comparison between groups hides.
+        """
+        rows = self.s.heatmap or []
+        column = next(iter(self.s.groups.items()), None)
+        if column is None or column[1].too_many_values:
+            return [(None, rows)]
+        name, groups = column
+        result: list[tuple[str | None, list[HeatmapRow]]] = []
+        for group, summary in groups.values.items():
+            members = [row for row in rows if row.group == group]
+            if members and not summary.suppressed:
+                result.append((f"{name}: {group}", members))
+        hidden = {g for g, summary in groups.values.items() if summary.suppressed}
+        rest = [row for row in rows if row.group in hidden]
+        if rest:
+            result.append((f"{name}: smaller groups, not shown one by one", rest))
+        return result
+
+
+@dataclass(frozen=True)
+class KeyMessages:
+    """The box that opens the summary: what an HR lead most needs to know, in a few lines."""
+
+    made: str
+    people: str
+    needs_intro: str
+    needs: list[str]
+    groups: list[str]
+    trust: str
+
+
+def key_messages(view: _View) -> KeyMessages:
+    """The key messages of a summary, in plain words."""
+    s = view.s
+    made = f"From {s.source}"
+    if s.created is not None:
+        made = f"Made on {s.created.day} {s.created:%B %Y} from {s.source}"
+    needs = [
+        f"{need.name}: {percent(need.share_below_middle)} ({need.below_middle} of {need.n})"
+        for need in s.training_needs
+        if need.below_middle
+    ][:3]
+    return KeyMessages(
+        made=made + ".",
+        people=_people_line(s),
+        needs_intro=(
+            "Most in need of development, with the share of people whose score is "
+            f"below {view.middle_name} (the middle band):"
+            if needs
+            else f"Nobody's score is below {view.middle_name}, the middle band, on any competency."
+        ),
+        needs=needs,
+        groups=_group_lines(s),
+        trust=_trust_line(s),
+    )
+
+
+def _people_line(s: TeamSummary) -> str:
+    """'40 people, in 4 groups by Your team.'"""
+    people = plural(s.counts.scored, "person", "people")
+    parts = []
+    for column, groups in s.groups.items():
+        if groups.too_many_values:
+            parts.append(f"more than {groups.max_values} groups by {column}")
+            continue
+        part = f"{plural(len(groups.values), 'group')} by {column}"
+        hidden = sum(1 for g in groups.values.values() if g.suppressed)
+        if hidden:
+            part += f" ({hidden} too small to show)"
+        parts.append(part)
+    return f"{people}, in {' and '.join(parts)}." if parts else f"{people}."
+
+
+def _group_lines(s: TeamSummary) -> list[str]:
+    """The groups whose average differs from the rest by half a point or more."""
+    if not s.groups:
+        return []
+    shown_any = any(
+        not g.suppressed for column in s.groups.values() for g in column.values.values()
+    )
+    if not shown_any:
+        return ["The groups are too small to compare without singling people out."]
+    differences = s.group_differences
+    if not differences:
+        return ["No group's average differs from the rest of the team by half a point or more."]
+    lines = []
+    for d in differences[:KEY_DIFFERENCES]:
+        where = f"{d.group} ({d.column})" if len(s.groups) > 1 else d.group
+        word = "lower" if d.difference < 0 else "higher"
+        lines.append(
+            f"{where} scores {word} than the rest of the team on {d.name}: "
+            f"an average of {score_text(d.mean)} against {score_text(d.rest_mean)}."
+        )
+    more = len(differences) - KEY_DIFFERENCES
+    if more > 0:
+        lines.append(f"{plural(more, 'more difference')} of half a point or more, under Groups.")
+    return lines
+
+
+def _trust_line(s: TeamSummary) -> str:
+    """One sentence on how far to trust the scores, from the number of people and alpha."""
+    n = s.counts.scored
+    alphas = [c.alpha for c in s.competencies.values() if c.alpha is not None]
+    weak = [c.name for c in s.competencies.values() if c.alpha is not None and c.alpha < ALPHA_LOW]
+    if n < FEW_PEOPLE:
+        return f"With only {plural(n, 'person', 'people')}, read the scores as a rough guide."
+    if not alphas:
+        return "There were too few answers to tell how far the scores can be trusted."
+    if weak:
+        names = ", ".join(weak[:-1]) + (" and " if len(weak) > 1 else "") + weak[-1]
+        their = "its statements" if len(weak) == 1 else "their statements"
+        return (
+            f"With {n} people the scores are a fair guide, but read {names} with care: "
+            f"{their} did not hang together (reliability below {ALPHA_LOW})."
+        )
+    if min(alphas) >= ALPHA_GOOD:
+        return (
+            f"With {n} people the scores are a good guide: the statements of every "
+            f"competency hung together well (reliability {ALPHA_GOOD} or more)."
+        )
+    return (
+        f"With {n} people the scores are a fair guide: the statements of every competency "
+        f"hung together at least fairly well (reliability {ALPHA_LOW} or more)."
+    )
+
+
+def data_lines(s: TeamSummary) -> list[str]:
+    """What happened to the rows of the file, for the Data section."""
+    counts = s.counts
+    lines = [
+        f"{plural(counts.scored, 'person', 'people')} scored from {counts.rows} "
+        f"{'row' if counts.rows == 1 else 'rows'} of {s.source}."
+    ]
+    if counts.not_scored:
+        lines.append(
+            f"{plural(counts.not_scored, 'row')} could not be scored; the reasons are below."
+        )
+    if counts.skipped:
+        lines.append(f"{plural(counts.skipped, 'empty row')} skipped.")
+    if s.anonymised:
+        lines.append("Respondents are shown by pseudonym; names are left out.")
+    return lines
 
 
 # ----------------------------------------------------------------------------- Markdown
@@ -191,9 +360,7 @@ def render_summary_markdown(summary: TeamSummary) -> str:
     add = out.append
     add(f"# Team summary: {md(s.framework['title'])} {md(s.framework['version'])}")
     add("")
-    for line in view.headline():
-        add(md(line) + "  ")
-    add("")
+    _key_messages_markdown(view, add)
 
     add("## Team profile")
     add("")
@@ -201,10 +368,14 @@ def render_summary_markdown(summary: TeamSummary) -> str:
         f"The team's average score for each competency, on the scale {view.low} to {view.high}. "
         f"The bands start at: "
         + ", ".join(f"{md(b['name'])} {b['min']:g}" for b in view.bands)
-        + "."
+        + ". The spread (standard deviation, SD) shows how far people's scores differ: "
+        "about two in three people are within one SD of the average."
     )
     add("")
-    add("| Competency | Chart | Mean | Band | Median | SD | Min | Max | People |")
+    add(
+        "| Competency | Chart | Average | Band | Middle score (median) | Spread (SD) "
+        "| Lowest | Highest | People |"
+    )
     add("| --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |")
     for c in s.competencies.values():
         add(
@@ -219,7 +390,7 @@ def render_summary_markdown(summary: TeamSummary) -> str:
         f"{s.overall.n} |"
     )
     add("")
-    add("| Theme | Mean | Band | People |")
+    add("| Theme | Average | Band | People |")
     add("| --- | ---: | --- | ---: |")
     for tid, stats in s.themes.items():
         add(
@@ -268,7 +439,7 @@ def render_summary_markdown(summary: TeamSummary) -> str:
     add("")
     add(md(ALPHA_EXPLAINED))
     add("")
-    add("| Competency | Alpha | What it means |")
+    add("| Competency | Reliability (Cronbach's alpha) | What it means |")
     add("| --- | ---: | --- |")
     for c in s.competencies.values():
         add(f"| {md(c.name)} | {statistic_text(c.alpha)} | {md(alpha_words(c.alpha))} |")
@@ -291,6 +462,21 @@ def render_summary_markdown(summary: TeamSummary) -> str:
 
     _problems_markdown(view, add)
     return "\n".join(out).rstrip() + "\n"
+
+
+def _key_messages_markdown(view: _View, add: Any) -> None:
+    keys = key_messages(view)
+    add("## Key messages")
+    add("")
+    add(f"- {md(keys.made)}")
+    add(f"- {md(keys.people)}")
+    add(f"- {md(keys.needs_intro)}")
+    for rank, need in enumerate(keys.needs, start=1):
+        add(f"    {rank}. {md(need)}")
+    for line in keys.groups:
+        add(f"- {md(line)}")
+    add(f"- {md(keys.trust)}")
+    add("")
 
 
 def _groups_markdown(view: _View, add: Any) -> None:
@@ -316,6 +502,8 @@ def _groups_markdown(view: _View, add: Any) -> None:
             add("")
             continue
         names = list(groups.values)
+        add(f"Key: {md(view.legend_text())}.")
+        add("")
         add("| Competency | " + " | ".join(md(n) for n in names) + " |")
         add("| --- | " + " | ".join("---:" for _ in names) + " |")
         add(
@@ -325,7 +513,7 @@ def _groups_markdown(view: _View, add: Any) -> None:
         )
         for cid, c in s.competencies.items():
             cells = [
-                "hidden" if g.suppressed or g.means is None else score_text(g.means.get(cid))
+                "hidden" if g.suppressed or g.means is None else view.cell_text(g.means.get(cid))
                 for g in groups.values.values()
             ]
             add(f"| {md(c.name)} | " + " | ".join(cells) + " |")
@@ -349,7 +537,7 @@ def _baseline_markdown(view: _View, add: Any) -> None:
         "left out of the change."
     )
     add("")
-    add("| Competency | People in both | Mean change | Improved | Declined | No change |")
+    add("| Competency | People in both | Average change | Improved | Declined | No change |")
     add("| --- | ---: | ---: | ---: | ---: | ---: |")
     names = {cid: c.name for cid, c in view.s.competencies.items()} | {"overall": "Overall"}
     for cid, c in b.competencies.items():
@@ -366,18 +554,24 @@ def _heatmap_markdown(view: _View, add: Any) -> None:
         return
     add("## Everyone's scores")
     add("")
-    add("Each person's score for each competency (columns in the order of the team profile).")
+    add(
+        "Each person's score for each competency (columns in the order of the team profile), "
+        f"with the symbol of its band: {md(view.legend_text())}."
+    )
     add("")
     heads = [f"C{i}" for i in range(1, len(view.competency_ids) + 1)]
     add("| Person | " + " | ".join(heads) + " | Overall |")
     add("| --- | " + " | ".join("---:" for _ in heads) + " | ---: |")
-    for row in s.heatmap:
-        label = row.name or row.respondent
-        add(
-            f"| {md(label)} | "
-            + " | ".join(score_text(v) for v in row.scores)
-            + f" | {score_text(row.overall)} |"
-        )
+    for group, rows in view.heatmap_groups():
+        if group is not None:
+            add(f"| **{md(group)}** | " + " | ".join("" for _ in heads) + " |  |")
+        for row in rows:
+            label = row.name or row.respondent
+            add(
+                f"| {md(label)} | "
+                + " | ".join(view.cell_text(v) for v in row.scores)
+                + f" | {view.cell_text(row.overall)} |"
+            )
     add("")
     add(
         "Key: "
@@ -392,8 +586,10 @@ def _heatmap_markdown(view: _View, add: Any) -> None:
 
 def _problems_markdown(view: _View, add: Any) -> None:
     s = view.s
-    add("## Data problems")
+    add("## Data")
     add("")
+    for line in data_lines(s):
+        add(f"- {md(line)}")
     columns = s.columns
     if columns.ignored:
         add(
@@ -455,7 +651,13 @@ def _environment() -> jinja2.Environment:
 def render_summary_html(summary: TeamSummary) -> str:
     """The team summary as one self-contained HTML page."""
     template = _environment().get_template(TEMPLATE)
-    return template.render(s=summary, v=_View(summary), alpha_explained=ALPHA_EXPLAINED)
+    return template.render(
+        s=summary,
+        v=_View(summary),
+        alpha_explained=ALPHA_EXPLAINED,
+        key_messages=key_messages,
+        data_lines=data_lines,
+    )
 
 
 class RichProgress:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Mapping
+from datetime import datetime
 from fractions import Fraction
 from typing import Any
 
@@ -68,6 +69,18 @@ class GroupColumnSummary(SummaryModel):
     values: dict[str, GroupSummary]
     too_many_values: bool = False
     max_values: int
+
+
+class GroupDifference(SummaryModel):
+    """A shown group whose average on a competency differs from the rest of the team."""
+
+    column: str
+    group: str
+    competency: str
+    name: str
+    mean: float = Field(description="The group's average.")
+    rest_mean: float = Field(description="The average of everyone else in the team.")
+    difference: float = Field(description="The group's average less the rest's, as shown.")
 
 
 class TrainingNeed(SummaryModel):
@@ -150,6 +163,7 @@ class HeatmapRow(SummaryModel):
     name: str | None
     scores: list[float | None]
     overall: float | None
+    group: str | None = Field(default=None, description="Value of the first --group-by column.")
 
 
 class TeamSummary(SummaryModel):
@@ -176,6 +190,12 @@ class TeamSummary(SummaryModel):
     heatmap: list[HeatmapRow] | None = None
     warnings: list[str] = Field(default_factory=list)
     rules: str = ""
+    created: datetime | None = Field(default=None, description="When the run made this summary.")
+    group_differences: list[GroupDifference] = Field(
+        default_factory=list,
+        description="Shown groups whose average differs from the rest by at least "
+        "half a scale point (as shown to one decimal); hidden groups are never compared.",
+    )
 
 
 def describe_counts(counts: Mapping[Fraction, int]) -> Stats:
@@ -260,3 +280,53 @@ def group_summaries(
             means[competency] = float(Fraction(total, factor * count)) if count else None
         result[group] = GroupSummary(n=sizes[group], means=means)
     return result
+
+
+DIFFERENCE = Fraction(1, 2)
+"""How far a group's average must be from the rest's to be pointed out: half a scale point."""
+
+
+def _shown(value: Fraction) -> Fraction:
+    """A value as people see it, to one decimal place."""
+    return Fraction(f"{float(value):.1f}")
+
+
+def group_differences(
+    column: str,
+    groups: Mapping[str, GroupSummary],
+    sums: Mapping[str, Mapping[str, list[int]]],
+    names: Mapping[str, str],
+    factor: int,
+) -> list[GroupDifference]:
+    """Shown groups whose average on a competency is half a point or more from the rest's.
+
+    The rest is everyone else with a score, hidden groups included: their total is
+    already in the team's average, so nothing about a hidden group is given away.
+    Averages are compared as shown to one decimal, so the page never contradicts itself.
+    """
+    found: list[GroupDifference] = []
+    for competency, by_group in sums.items():
+        team_total = sum(total for total, _ in by_group.values())
+        team_count = sum(count for _, count in by_group.values())
+        for group, summary in groups.items():
+            if summary.suppressed or group not in by_group:
+                continue
+            total, count = by_group[group]
+            rest_count = team_count - count
+            if not count or not rest_count:
+                continue
+            mean = _shown(Fraction(total, factor * count))
+            rest = _shown(Fraction(team_total - total, factor * rest_count))
+            if abs(mean - rest) >= DIFFERENCE:
+                found.append(
+                    GroupDifference(
+                        column=column,
+                        group=group,
+                        competency=competency,
+                        name=names[competency],
+                        mean=float(mean),
+                        rest_mean=float(rest),
+                        difference=float(mean - rest),
+                    )
+                )
+    return found

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from operator import itemgetter
 
-from goodpartners.models import Framework
+from goodpartners.models import Framework, now
 from goodpartners.scoring import scoring_rules
 from goodpartners.team.problems import ProblemLog
 from goodpartners.team.reader import Chunk
@@ -24,11 +24,13 @@ from goodpartners.team.summary import (
     CompetencySummary,
     Counts,
     GroupColumnSummary,
+    GroupDifference,
     HeatmapRow,
     QualitySummary,
     TeamSummary,
     TrainingNeed,
     describe_counts,
+    group_differences,
     group_summaries,
 )
 from goodpartners.team.tally import (
@@ -130,14 +132,17 @@ class TeamTotals:
             self.heatmap = None
             return
         name_column = self.columns.name_column
+        group = self.group_getters[0] if self.group_getters else None
         for index, ident in enumerate(chunk.ids):
-            name = chunk.rows[index][name_column].strip() if name_column is not None else ""
+            row = chunk.rows[index]
+            name = row[name_column].strip() if name_column is not None else ""
             heatmap.append(
                 HeatmapRow(
                     respondent=ident,
                     name=name or None,
                     scores=[o[index].score for o in outcomes],
                     overall=overall[index].score,
+                    group=None if group is None else self.group_memo[group(row)],
                 )
             )
 
@@ -157,6 +162,7 @@ def team_summary(
     framework = totals.framework
     middle = len(framework.bands) // 2
     competencies, needs = _competencies(framework, scorer.tallies, middle)
+    groups = _groups(totals, scorer, min_group_size)
     return TeamSummary(
         framework={"id": framework.id, "version": framework.version, "title": framework.title},
         source=source,
@@ -188,7 +194,7 @@ def team_summary(
         },
         theme_names={t.id: t.name for t in framework.themes},
         overall=describe_counts(_exact(totals.overall_scores, scorer.packing)),
-        groups=_groups(totals, scorer, min_group_size),
+        groups=groups,
         training_needs=needs,
         quality=_quality(totals.flag_counts),
         baseline=baseline,
@@ -196,6 +202,8 @@ def team_summary(
         heatmap=totals.heatmap or None,
         warnings=warnings,
         rules=scoring_rules(framework),
+        created=now(),
+        group_differences=_differences(groups, totals, scorer, competencies),
     )
 
 
@@ -264,6 +272,25 @@ def _groups(
             max_values=MAX_GROUP_VALUES,
         )
     return groups
+
+
+def _differences(
+    groups: dict[str, GroupColumnSummary],
+    totals: TeamTotals,
+    scorer: RowScorer,
+    competencies: dict[str, CompetencySummary],
+) -> list[GroupDifference]:
+    """Shown groups that differ from the rest by half a point or more, the largest first."""
+    names = {cid: c.name for cid, c in competencies.items()}
+    found: list[GroupDifference] = []
+    for index, (column, _) in enumerate(totals.columns.groups):
+        summary = groups[column]
+        if summary.too_many_values:
+            continue
+        sums = {tally.id: tally.group_sums[index] for tally in scorer.tallies}
+        found += group_differences(column, summary.values, sums, names, scorer.packing.factor)
+    found.sort(key=lambda d: -abs(d.difference))
+    return found
 
 
 def _quality(flag_counts: Counter[str]) -> QualitySummary:
