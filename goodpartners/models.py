@@ -161,6 +161,12 @@ class Question(StrictModel):
     hint: str | None = None
 
 
+IN_MEETING: Literal["in-meeting"] = "in-meeting"
+AFTER_MEETING: Literal["after-meeting"] = "after-meeting"
+When = Literal["in-meeting", "after-meeting"]
+"""When a competency is worked on: in the meeting, or after it (such as reflecting)."""
+
+
 class Competency(StrictModel):
     """A skill or attribute of a good partner, measured by its items."""
 
@@ -168,6 +174,13 @@ class Competency(StrictModel):
     name: str = Field(min_length=1)
     source: str = Field(min_length=1, description="The exact phrase it comes from.")
     description: str = Field(min_length=1)
+    when: When = Field(
+        default=IN_MEETING,
+        description=(
+            "When this is worked on: in-meeting (the default) or after-meeting. "
+            "Meeting prep never picks an after-meeting competency as a focus in the meeting."
+        ),
+    )
     descriptors: dict[str, str] = Field(
         description="What each band looks like in practice, keyed by band id."
     )
@@ -175,6 +188,27 @@ class Competency(StrictModel):
     prompts: list[str] = Field(min_length=1, description="Reflective 'Do I...?' questions.")
     resources: list[Resource] = Field(default_factory=list)
     items: list[Item]
+
+    @field_validator("when", mode="before")
+    @classmethod
+    def _known_when(cls, value: Any) -> Any:
+        if value is None:
+            raise ValueError(
+                f"when is empty; give {IN_MEETING} or {AFTER_MEETING}, "
+                f"or leave the line out for {IN_MEETING}"
+            )
+        if value not in (IN_MEETING, AFTER_MEETING):
+            raise ValueError(
+                f"when must be {IN_MEETING} or {AFTER_MEETING}, not '{value}'; "
+                f"{AFTER_MEETING} marks a skill to work on after the meeting, "
+                "so prep never picks it as a focus in the meeting"
+            )
+        return value
+
+    @property
+    def in_meeting(self) -> bool:
+        """True when prep may pick this competency as a focus in the meeting."""
+        return self.when == IN_MEETING
 
     @field_validator("items")
     @classmethod

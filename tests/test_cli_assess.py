@@ -291,3 +291,87 @@ def test_unknown_output_ending_fails_before_any_question(tmp_path: Path) -> None
         f"Error: {tmp_path / 'r.pdf'}: cannot write '.pdf' files; end the name with .html "
         "(to print), .md, .json or .txt, or give --format\n"
     )
+
+
+class _Terminal:
+    """A stand-in for stdout on a terminal."""
+
+    def __init__(self) -> None:
+        self.written: list[str] = []
+
+    def isatty(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        self.written.append(text)
+        return len(text)
+
+    def flush(self) -> None:
+        return None
+
+
+@pytest.mark.parametrize(
+    ("fmt", "output", "term", "pages"),
+    [
+        (None, None, "xterm", True),
+        ("terminal", None, "xterm", True),
+        (None, "report.txt", "xterm", False),  # --output: never
+        ("json", None, "xterm", False),  # another format: never
+        ("md", None, "xterm", False),
+        (None, None, "dumb", False),  # a dumb terminal: plain text, no pager
+    ],
+)
+def test_the_report_is_paged_only_for_terminal_text_on_a_terminal(
+    monkeypatch: pytest.MonkeyPatch, fmt: str | None, output: str | None, term: str, pages: bool
+) -> None:
+    from goodpartners.cli import assess
+    from goodpartners.formats import ReportFormat
+
+    monkeypatch.setattr(sys, "stdout", _Terminal())
+    monkeypatch.setenv("TERM", term)
+    chosen = ReportFormat(fmt) if fmt else None
+    assert assess.paging(chosen, Path(output) if output else None) is pages
+
+
+def test_paging_is_off_when_stdout_is_piped(monkeypatch: pytest.MonkeyPatch) -> None:
+    from goodpartners.cli import assess
+
+    monkeypatch.setenv("TERM", "xterm")
+    monkeypatch.setattr(sys, "stdout", __import__("io").StringIO())
+    assert assess.paging(None, None) is False
+
+
+def test_the_terminal_report_goes_to_the_pager_on_a_terminal(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import pydoc
+
+    from goodpartners.cli import assess
+    from goodpartners.frameworks import load_framework
+    from goodpartners.personal.report import build_report
+
+    paged: list[str] = []
+    monkeypatch.setattr(pydoc, "pager", paged.append)
+    monkeypatch.setattr(sys, "stdout", _Terminal())
+    monkeypatch.setenv("TERM", "xterm")
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("LESS", "")  # so the test puts back whatever was there
+    monkeypatch.delenv("LESS")
+    assess.show(build_report(load_framework(), make_assessment()), None, None)
+    assert len(paged) == 1 and paged[0].startswith("Personal development report")
+    assert "\x1b[" not in paged[0]  # NO_COLOR keeps it plain in the pager too
+    assert __import__("os").environ["LESS"] == "FRX"
+
+
+def test_piped_report_does_not_use_the_pager(
+    private_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pydoc
+
+    called: list[str] = []
+    monkeypatch.setattr(pydoc, "pager", called.append)
+    save_assessment(make_assessment())
+    result = runner.invoke(app, ["report", "20261102-093000"])
+    assert result.exit_code == 0, result.stderr
+    assert called == []
+    assert result.stdout.startswith("Personal development report: Good Partners\n")

@@ -109,6 +109,25 @@ def test_prep_whole_flow_flags_over_promising(private_home: Path) -> None:
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
+def test_prep_says_so_when_the_quick_check_scored_only_after_meeting_skills(
+    private_home: Path,
+) -> None:
+    # Only 'Reflecting on my practice' (the 6th) is answered; the rest do not apply.
+    quick = ["n/a"] * 5 + ["2"] + ["n/a"] * 5 + [""]
+    script = [*MEETING, *WHO, *quick, *ROLE, *OVER, "n", *AFTER_OFFERS]
+    result = run_prep(script, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert (
+        "The skills your quick check scored are ones to work on after the meeting, "
+        "so your card has no focus for the meeting itself." in flat(result.stderr)
+    )
+    assert "From your quick check, focus on" not in result.stderr
+    card = card_json(result)
+    assert card["focus"] == []
+    assert card["focus_note"].startswith("No focus for the meeting itself:")
+    assert (card["hours_offered"], card["hours_available"]) == (14.0, 6.0)
+
+
 def test_prep_changing_offers_that_fit(private_home: Path) -> None:
     fits = [
         *OVER,
@@ -334,6 +353,38 @@ def test_prep_from_answers_file(tmp_path: Path, private_home: Path) -> None:
     assert [f["id"] for f in card["focus"]] == ["offer", "realistic"]
     assert card["role"] == "I am J's key worker."
     assert len(saved_cards(private_home)) == 1
+
+
+def test_prep_from_answers_file_totals_the_hours_and_skips_reflecting(
+    tmp_path: Path, private_home: Path
+) -> None:
+    # reflective-1 is the lowest answer, but reflecting is worked on after the meeting.
+    path = tmp_path / "prep.yaml"
+    path.write_text(PREP_FILE.replace("  realistic-1: rarely\n", "  reflective-1: never\n"))
+    result = runner.invoke(app, ["prep", "--answers", str(path), "--format", "md"])
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    # 3 + 2.5 = 5.5 offered, against 6 available.
+    assert "| **Total offered** | about 5.5 |" in lines
+    assert "| **Hours I have** | about 6 |" in lines
+    assert "1. **Knowing my offer** (your quick check: Area to develop). Aim for: I offer " in (
+        result.stdout
+    )
+    assert "Reflecting on my practice" not in result.stdout
+
+
+def test_prep_when_only_after_meeting_skills_were_answered(
+    tmp_path: Path, private_home: Path
+) -> None:
+    path = tmp_path / "prep.yaml"
+    text = re.sub(r"check:\n(  .*\n)+", "check:\n  reflective-1: 2\n", PREP_FILE)
+    path.write_text(text)
+    result = runner.invoke(app, ["prep", "--answers", str(path)])
+    assert result.exit_code == 0, result.stderr
+    assert (
+        "No focus for the meeting itself: the skills your quick check scored are ones to work on "
+        "after the meeting, so use the questions below when it is over."
+    ) in flat(result.stdout)
 
 
 DATA = Path(__file__).parent / "data"

@@ -97,6 +97,11 @@ BAD_FRAMEWORKS: dict[str, list[str]] = {
         "{file}:51:13: 'text' is missing; add it (at themes[0].competencies[0].items[1].text)"
     ],
     "wrong-type": ["{file}:8:8: 'five' should be a whole number (at scale.min)"],
+    "when-not-a-choice": [
+        "{file}:60:15: when must be in-meeting or after-meeting, not 'after the meeting'; "
+        "after-meeting marks a skill to work on after the meeting, so prep never picks it "
+        "as a focus in the meeting (at themes[0].competencies[1].when)"
+    ],
     "duplicate-key": [
         "{file}:53:13: 'text' appears twice here; remove or rename one of them "
         "(at themes[0].competencies[0].items[1].text)"
@@ -322,6 +327,27 @@ INLINE_CASES = {
             "meeting_questions, themes (at colour)"
         ],
     ),
+    "when-empty": (
+        minimal_with(
+            "description: The second competency.\n",
+            "description: The second competency.\n        when:\n",
+        ),
+        [
+            "x.yaml:60:14: when is empty; give in-meeting or after-meeting, "
+            "or leave the line out for in-meeting (at themes[0].competencies[1].when)"
+        ],
+    ),
+    "when-misspelt-key": (
+        minimal_with(
+            "description: The second competency.\n",
+            "description: The second competency.\n        wen: after-meeting\n",
+        ),
+        [
+            "x.yaml:60:9: unknown key 'wen'; did you mean 'when'? (keys here: id, name, "
+            "source, description, when, descriptors, actions, prompts, resources, items) "
+            "(at themes[0].competencies[1].wen)"
+        ],
+    ),
     "python-tag-at-top": (
         b"!!python/object:os.system {}\n",
         [
@@ -395,6 +421,26 @@ def test_shipped_competencies_follow_the_rules(good_partners: Framework) -> None
         assert all(prompt.startswith("Do I") for prompt in competency.prompts), name
         assert list(competency.descriptors) == band_ids, name
         assert all(text.strip() for text in competency.descriptors.values()), name
+
+
+def test_only_reflecting_is_marked_after_the_meeting(good_partners: Framework) -> None:
+    after = [c.id for _, c in good_partners.competencies() if c.when == "after-meeting"]
+    assert after == ["reflective"]
+    assert not good_partners.competency("reflective").in_meeting
+    assert good_partners.competency("offer").in_meeting
+
+
+def test_when_is_in_meeting_unless_the_file_says_otherwise() -> None:
+    framework = load_framework_file(MINIMAL)
+    assert [c.when for _, c in framework.competencies()] == ["in-meeting", "in-meeting"]
+    marked = parse_framework(
+        minimal_with(
+            "description: The second competency.\n",
+            "description: The second competency.\n        when: after-meeting\n",
+        ),
+        "x.yaml",
+    )
+    assert [c.in_meeting for _, c in marked.competencies()] == [True, False]
 
 
 def test_shipped_sources_are_the_blog_phrases(good_partners: Framework) -> None:

@@ -14,6 +14,7 @@ from goodpartners.personal.prep import (
     build_card,
     check_capacity,
     choose_focus,
+    finish_card,
     parse_hours,
     parse_meeting_date,
     reflection_questions,
@@ -162,6 +163,33 @@ def test_focus_leaves_out_what_was_not_answered(framework: Framework) -> None:
     assert [f.id for f in choose_focus(framework, card)] == ["present"]
 
 
+def test_focus_never_picks_an_after_meeting_competency(framework: Framework) -> None:
+    # reflective scores lowest, but it is marked 'when: after-meeting' in the framework.
+    card = PrepCard.start(framework)
+    card.check.answers = {item.id: 3 for _, item in framework.items() if item.quick}
+    card.check.answers["reflective-1"] = 1
+    card.check.answers["soft-skills-1"] = 2
+    assert [f.id for f in choose_focus(framework, card)] == ["soft-skills", "role"]
+
+
+def test_card_says_so_when_only_after_meeting_skills_were_scored(framework: Framework) -> None:
+    card = make_prep_card(framework, reflected=False)
+    card.check.answers = {"reflective-1": 1, "know-partners-1": "n/a"}
+    card = finish_card(framework, card, card.id, CARD_WHEN)
+    assert card.focus == []
+    view = build_card(card)
+    assert view.focus_note == (
+        "No focus for the meeting itself: the skills your quick check scored are ones to work "
+        "on after the meeting, so use the questions below when it is over."
+    )
+    assert view.after_questions[0] == "How did it go on the skills I wanted to work on?"
+    for fmt in ReportFormat:
+        flat = " ".join(render_card(view, fmt, width=80).split())
+        assert "No focus for the meeting itself: the skills your quick check scored" in flat
+        assert "the quick check had no answers to go on" not in flat
+    assert json.loads(render_card(view, ReportFormat.json))["focus_note"] == view.focus_note
+
+
 def test_reflection_questions_ask_about_each_focus(framework: Framework) -> None:
     card = make_prep_card(framework)
     assert reflection_questions(card) == [
@@ -242,6 +270,77 @@ def test_card_shows_what_the_issue_asks_for(fixed_card: PrepCard) -> None:
     ):
         assert section in flat, section
     assert "Warning: Your offers need about 14 hours next month, but you have about 6" in flat
+
+
+def hours_card(framework: Framework, available: float | None) -> PrepCard:
+    card = make_prep_card(framework)
+    # 2.5 + 1.5 + 3 = 7 hours offered.
+    card.offers = [
+        Offer(text="Key-work session", hours=2.5),
+        Offer(text="Phone the GP", hours=1.5),
+        Offer(text="Go to the panel", hours=3),
+    ]
+    card.hours_available = available
+    return card
+
+
+@pytest.mark.parametrize(
+    ("fmt", "offered", "have"),
+    [
+        (
+            ReportFormat.terminal,
+            "Total offered: about 7 hours",
+            "Hours I have: about 10 hours",
+        ),
+        (ReportFormat.md, "| **Total offered** | about 7 |", "| **Hours I have** | about 10 |"),
+        (
+            ReportFormat.html,
+            '<tr><th scope="row">Total offered</th><td class="num">about 7</td></tr>',
+            '<tr><th scope="row">Hours I have</th><td class="num">about 10</td></tr>',
+        ),
+        (ReportFormat.json, '"hours_offered": 7.0,', '"hours_available": 10.0,'),
+    ],
+    ids=lambda v: v.value if isinstance(v, ReportFormat) else "",
+)
+def test_hours_table_shows_the_total_offered_and_the_hours_i_have(
+    framework: Framework, fmt: ReportFormat, offered: str, have: str
+) -> None:
+    text = render_card(build_card(hours_card(framework, 10)), fmt, width=80)
+    # Whole lines, except in JSON, where the keys sit among others.
+    found = text if fmt is ReportFormat.json else text.splitlines()
+    assert offered in found
+    assert have in found
+    assert "That fits, with about 3 hours to spare." in " ".join(text.split())
+
+
+@pytest.mark.parametrize(
+    ("fmt", "have"),
+    [
+        (ReportFormat.terminal, "Hours I have: not given"),
+        (ReportFormat.md, "| **Hours I have** | not given |"),
+        (
+            ReportFormat.html,
+            '<tr><th scope="row">Hours I have</th><td class="num">not given</td></tr>',
+        ),
+    ],
+    ids=lambda v: v.value if isinstance(v, ReportFormat) else "",
+)
+def test_hours_table_says_when_the_hours_i_have_are_not_given(
+    framework: Framework, fmt: ReportFormat, have: str
+) -> None:
+    view = build_card(hours_card(framework, None))
+    assert (view.hours_offered, view.hours_available, view.capacity) == (7.0, None, None)
+    assert have in render_card(view, fmt, width=80).splitlines()
+
+
+def test_hours_totals_are_left_out_without_offers(framework: Framework) -> None:
+    card = hours_card(framework, 10)
+    card.offers = []
+    view = build_card(card)
+    assert view.hours_offered is None
+    for fmt in ReportFormat:
+        text = render_card(view, fmt, width=80)
+        assert "Total offered" not in text and "Hours I have" not in text
 
 
 def test_terminal_card_fits_80_columns_with_colour_only_when_asked(fixed_card: PrepCard) -> None:

@@ -90,3 +90,54 @@ def test_end_of_input_stops_without_looping(framework: Framework) -> None:
         Questionnaire(framework, assessment, stream, lambda a: saves.append(dict(a.answers))).run()
     assert saves == [{"role-1": 4}]
     assert out.getvalue().count("'nonsense' is not an answer") == 1
+
+
+def _one_statement(framework: Framework, typed: str) -> str:
+    assessment = Assessment.start(framework, name=None, quick=False)
+    out = io.StringIO()
+    stream = StreamIO(io.StringIO(typed), out)
+    with pytest.raises(InputEnded):
+        Questionnaire(framework, assessment, stream, lambda a: None).run(show_intro=False)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("typed", "echo"),
+    [("some\n", "some -> Sometimes"), ("OFT\n", "OFT -> Often"), ("does\n", "does -> Does")],
+)
+def test_a_label_start_is_echoed_as_the_full_label(
+    framework: Framework, typed: str, echo: str
+) -> None:
+    said = _one_statement(framework, typed)
+    if echo.startswith("does"):
+        assert f"does -> {framework.scale.not_applicable}\n" in said
+    else:
+        assert f"\n{echo}\n" in said
+
+
+@pytest.mark.parametrize("typed", ["3\n", "Sometimes\n", "n\n", "q\n"])
+def test_numbers_full_labels_and_keys_are_not_echoed(framework: Framework, typed: str) -> None:
+    assessment = Assessment.start(framework, name=None, quick=False)
+    out = io.StringIO()
+    stream = StreamIO(io.StringIO(typed), out)
+    with pytest.raises(Exception):  # noqa: B017 - InputEnded or SaveAndQuit, either is fine
+        Questionnaire(framework, assessment, stream, lambda a: None).run(show_intro=False)
+    assert " -> " not in out.getvalue()
+
+
+def test_a_resumed_questionnaire_says_where_it_carries_on(framework: Framework) -> None:
+    assessment = Assessment.start(framework, name=None, quick=False)
+    assessment.answers.update({"role-1": 4, "role-2": 4, "role-3": 4, "offer-1": 4})
+    assessment.skipped.append("offer-2")
+    out = io.StringIO()
+    stream = StreamIO(io.StringIO(""), out)
+    with pytest.raises(InputEnded):
+        Questionnaire(framework, assessment, stream, lambda a: None).run(
+            show_intro=False, resumed=True
+        )
+    # 4 answered and 1 skipped: the sixth statement is the first not yet seen.
+    assert out.getvalue().startswith("Carrying on from statement 6 of 33.\n")
+
+
+def test_a_fresh_questionnaire_does_not_say_carrying_on(framework: Framework) -> None:
+    assert "Carrying on" not in _one_statement(framework, "")

@@ -12,7 +12,7 @@ import pytest
 from goodpartners.models import Assessment, Framework, PrepCard
 from goodpartners.personal.report import build_report
 from goodpartners.render import ReportFormat, render
-from tests.conftest import GOLDEN, make_assessment
+from tests.conftest import FIXED_ANSWERS, GOLDEN, make_assessment
 
 SUFFIX = {
     ReportFormat.terminal: "txt",
@@ -142,3 +142,185 @@ def test_markdown_table_cells_escape_pipes(framework: Framework) -> None:
 
 def test_golden_dir_exists() -> None:
     assert Path(GOLDEN).is_dir()
+
+
+# --- Issue 10: next steps first, a plan for supervision, then the detail -------------
+
+
+def test_terminal_first_screen_holds_all_of_your_next_steps(
+    framework: Framework, fixed_assessment: Assessment, earlier_assessment: Assessment
+) -> None:
+    text = render(
+        build_report(framework, fixed_assessment, previous=earlier_assessment),
+        ReportFormat.terminal,
+        width=80,
+    )
+    lines = text.splitlines()
+    start = lines.index("Your next steps")
+    end = lines.index("Since last time")  # the next heading, after a blank line
+    section = lines[start : end - 1]
+    assert lines[end - 1] == ""
+    assert end - 1 <= 24, f"'Your next steps' ends on line {end - 1}"
+    assert start == 3 and len(section) == 19  # lines 4 to 22 of the first screen
+    first_screen = "\n".join(lines[:24])
+    assert "1. Being realistic about resources: 2.0 out of 5, Area to develop." in first_screen
+    assert "3. Knowing my offer: 3.3 out of 5, Getting there." in first_screen
+    assert "   Try this: Before your next meeting, write down what you can offer and how\n" in (
+        first_screen
+    )
+    assert lines[21] == "   many hours it will take."
+
+
+def test_next_steps_quote_the_answers_that_pulled_each_priority_down(
+    framework: Framework, fixed_assessment: Assessment
+) -> None:
+    steps = build_report(framework, fixed_assessment).next_steps
+    assert [s.id for s in steps] == ["realistic", "reflective", "offer"]
+    # realistic: 2, 2 and 4 turned round to 2, all equal to the score 2.0: the first only.
+    assert [p.sentence for p in steps[0].pulled_down] == [
+        "You answered Rarely to 'I check that a plan fits the time, staff and money we "
+        "actually have'."
+    ]
+    # offer: 3, 4 and 3 turned round to 3; score 3.33, so both 3s are below it.
+    assert [(p.item_id, p.counted) for p in steps[2].pulled_down] == [
+        ("offer-1", 3),
+        ("offer-3", 3),
+    ]
+    assert steps[2].pulled_down[1].sentence.endswith("(for this one, a high answer counts low).")
+    assert steps[0].action == framework.competency("realistic").actions[0]
+
+
+def test_a_high_answer_to_a_reverse_statement_pulls_the_score_down(framework: Framework) -> None:
+    answers = {k: 4 for k in FIXED_ANSWERS if k != "know-partners-2"}
+    # Reverse statements answered 4 count as 2; step-back-3 answered Always counts 1.
+    for item_id in [k for k in answers if k.endswith("-3")]:
+        answers[item_id] = 2  # counts as 4, like the rest
+    answers["step-back-3"] = 5
+    report = build_report(framework, make_assessment(answers))
+    # step-back: 4, 4 and 5 turned round to 1 -> 9 / 3 = 3.0, the only lower score
+    assert [s.id for s in report.next_steps] == ["step-back"]
+    step = report.next_steps[0]
+    assert step.headline == "Stepping back to let others in: 3.0 out of 5, Getting there."
+    assert [p.sentence for p in step.pulled_down] == [
+        "You answered Always to 'I talk for more than my share of the time in meetings' "
+        "(for this one, a high answer counts low)."
+    ]
+    assert report.scores_note == (
+        "Your scores have only two values, 4.0 and 3.0. So your strengths are simply your "
+        "higher scores, and your priorities your lower ones."
+    )
+    assert [c.id for c in report.priorities] == ["step-back"]
+    assert all(c.score == 4.0 for c in report.strengths) and len(report.strengths) == 3
+
+
+def test_the_same_answer_everywhere_names_no_strengths_or_priorities(
+    framework: Framework,
+) -> None:
+    same = {k: 3 for k in FIXED_ANSWERS}
+    report = build_report(framework, make_assessment(same))
+    assert report.strengths == [] and report.priorities == [] and report.next_steps == []
+    assert report.plan == [] and report.ties is False
+    note = (
+        "All your scores are the same (3.0). So no skill stands out as a strength or as a "
+        "priority. Look at your answers below, and talk them through with your supervisor "
+        "or manager."
+    )
+    assert report.scores_note == note
+    text = render(report, ReportFormat.terminal, width=200)
+    assert note in text
+    assert "one of your lowest" not in text and "You scored 3.0 (Getting there) from" not in text
+    data = json.loads(render(report, ReportFormat.json))
+    assert data["strengths"] == [] and data["next_steps"] == [] and data["scores_note"] == note
+
+
+def test_plan_is_due_four_weeks_after_the_assessment_with_blanks_to_fill_in(
+    framework: Framework, fixed_assessment: Assessment
+) -> None:
+    report = build_report(framework, fixed_assessment)
+    # Assessed on Monday 2 November 2026; four weeks on is Monday 30 November.
+    assert [(p.id, p.by_when.isoformat()) for p in report.plan] == [
+        ("realistic", "2026-11-30"),
+        ("reflective", "2026-11-30"),
+        ("offer", "2026-11-30"),
+    ]
+    text = render(report, ReportFormat.terminal)
+    assert "  - By when: Monday 30 November 2026\n" in text
+    assert "  - Who can help: " + "_" * 40 + "\n" in text
+    assert "  - How I will know it worked: " + "_" * 40 + "\n" in text
+    data = json.loads(render(report, ReportFormat.json))
+    assert data["plan"][0] == {
+        "id": "realistic",
+        "name": "Being realistic about resources",
+        "action": framework.competency("realistic").actions[0],
+        "by_when": "2026-11-30",
+        "who_can_help": None,
+        "how_i_will_know": None,
+    }
+    assert data["next_steps"][2]["score"] == pytest.approx(10 / 3)  # full precision
+
+
+def test_change_since_last_time_names_band_moves_in_words(
+    framework: Framework, fixed_assessment: Assessment, earlier_assessment: Assessment
+) -> None:
+    comparison = build_report(framework, fixed_assessment, previous=earlier_assessment).comparison
+    assert comparison is not None
+    # reflective 8/3 = 2.7 -> 3.0 crosses 3; others-objectives 11/3 = 3.7 -> 4.0 crosses 4.
+    assert comparison.summary == (
+        "Since your assessment of 4 August 2026: overall up from 3.5 to 3.9, still Getting "
+        "there. Reflecting on my practice moved up from Area to develop to Getting there. "
+        "Recognising what partners need moved up from Getting there to Strength."
+    )
+
+
+def test_change_against_a_quick_check_keeps_the_caveat_up_front(
+    framework: Framework, fixed_assessment: Assessment
+) -> None:
+    quick = make_assessment(assessment_id="20260804-093000", quick=True)
+    quick = quick.model_copy(update={"finished": quick.finished.replace(month=8)})  # type: ignore[union-attr]
+    report = build_report(framework, fixed_assessment, previous=quick)
+    assert report.comparison is not None and report.comparison.basis
+    text = render(report, ReportFormat.terminal, width=300)
+    since = text.index("Since last time")
+    assert text.index(report.comparison.basis) < text.index("Your strengths") > since
+
+
+@pytest.mark.parametrize("fmt", list(ReportFormat), ids=lambda f: f.value)
+def test_every_format_puts_next_steps_first_and_ids_last(
+    fmt: ReportFormat,
+    framework: Framework,
+    fixed_assessment: Assessment,
+    earlier_assessment: Assessment,
+) -> None:
+    report = build_report(framework, fixed_assessment, previous=earlier_assessment)
+    text = render(report, fmt, width=80)
+    if fmt is ReportFormat.json:
+        data = json.loads(text)
+        assert [s["id"] for s in data["next_steps"]] == ["realistic", "reflective", "offer"]
+        assert data["priorities"] == ["realistic", "reflective", "offer"]
+        assert data["comparison"]["summary"] == report.comparison.summary  # type: ignore[union-attr]
+        return
+    order = [
+        "Your next steps",
+        "Since last time",
+        "Your strengths",
+        "My plan, ready for supervision",
+        "The detail",
+        "Your answers",
+        "How the score is calculated",
+        "Assessment id 20261102-093000",
+    ]
+    where = [text.index(heading) for heading in order]
+    assert where == sorted(where)
+    assert text.count("20261102-093000") == 1  # the id only in the footer
+
+
+@pytest.mark.parametrize("fmt", [ReportFormat.terminal, ReportFormat.md, ReportFormat.html])
+def test_answers_are_grouped_under_their_competency(
+    fmt: ReportFormat, framework: Framework, fixed_assessment: Assessment
+) -> None:
+    text = render(build_report(framework, fixed_assessment), fmt, width=200)
+    answers = text[text.index("Your answers") :]
+    group = answers.index("Stepping back to let others in")
+    statement = answers.index("I talk for more than my share of the time in meetings.")
+    assert group < statement < answers.index("Listening and communicating")
+    assert "| # |" not in text and ">#</th>" not in text

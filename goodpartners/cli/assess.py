@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -18,6 +19,7 @@ from goodpartners.cli.common import (
     emit,
     emit_card,
     framework_for,
+    isatty,
     output_format,
     readable,
     stopping,
@@ -25,6 +27,7 @@ from goodpartners.cli.common import (
 )
 from goodpartners.cli.root import app
 from goodpartners.errors import UsageError
+from goodpartners.formats import ReportFormat
 from goodpartners.frameworks import load_framework
 from goodpartners.models import Assessment, Framework, now
 from goodpartners.personal.answers import load_answers
@@ -47,7 +50,7 @@ from goodpartners.personal.questionnaire import (
     StreamIO,
     choose_start,
 )
-from goodpartners.personal.report import build_report
+from goodpartners.personal.report import Report, build_report
 
 
 @app.command()
@@ -103,7 +106,7 @@ def assess(
             discard_draft(chosen.id, assessment.quick)
         reflections = reflections_for(assessment, previous)
         try:
-            emit(build_report(chosen, assessment, previous, reflections), fmt, output)
+            show(build_report(chosen, assessment, previous, reflections), fmt, output)
         finally:  # even when --output cannot be written, say where the answers are
             if not no_save:
                 typer.echo(
@@ -125,7 +128,7 @@ def _ask(framework: Framework, quick: bool, name: str | None, resume: bool, rest
         if name:
             assessment.name = name
         return Questionnaire(framework, assessment, io, save_draft).run(
-            show_intro=assessment is fresh
+            show_intro=assessment is fresh, resumed=assessment is not fresh
         )
 
 
@@ -145,4 +148,42 @@ def report_command(
     chosen = framework_for(saved, framework)
     warn_unreadable()
     previous = previous_assessment(saved)
-    emit(build_report(chosen, saved, previous, reflections_for(saved, previous)), fmt, output)
+    show(build_report(chosen, saved, previous, reflections_for(saved, previous)), fmt, output)
+
+
+def paging(fmt: ReportFormat | None, output: Path | None) -> bool:
+    """Whether the report goes through a pager: terminal text to a terminal, nothing else.
+
+    Never with --output, another format, a pipe or a redirect, or on a dumb terminal.
+    """
+    return (
+        output is None
+        and fmt in (None, ReportFormat.terminal)
+        and isatty(sys.stdout)
+        and os.environ.get("TERM") != "dumb"
+    )
+
+
+def show(report: Report, fmt: ReportFormat | None, output: Path | None) -> None:
+    """The report to --output or stdout; on a terminal, the screens after the first go
+    through $PAGER (else less, or more), which opens at 'Your next steps'."""
+    if not paging(fmt, output):
+        emit(report, fmt, output)
+        return
+    import pydoc
+
+    from goodpartners.render import render
+
+    color = not os.environ.get("NO_COLOR") and (
+        sys.platform != "win32" or "WT_SESSION" in os.environ
+    )
+    # Like git: less shows colour (R), quits when it all fits (F) and leaves the text on
+    # the screen (X), unless the person has set LESS themselves.
+    os.environ.setdefault("LESS", "FRX")
+    pydoc.pager(render(report, ReportFormat.terminal, color=color, width=_width()))
+
+
+def _width() -> int:
+    import shutil
+
+    return min(80, shutil.get_terminal_size((80, 24)).columns)

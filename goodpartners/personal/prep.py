@@ -37,6 +37,17 @@ CARD_LABELS = {
     "key-partners": "Key partners for this person",
     "room": "How I will leave room for others",
 }
+# The two totals under the offers, the same in every card format.
+HOURS_OFFERED_LABEL = "Total offered"
+HOURS_AVAILABLE_LABEL = "Hours I have"
+HOURS_NOT_GIVEN = "not given"
+
+# What the card says in place of a focus when prep picked none.
+NO_ANSWERS_NOTE = "No focus yet: the quick check had no answers to go on."
+AFTER_MEETING_NOTE = (
+    "No focus for the meeting itself: the skills your quick check scored are ones to work "
+    "on after the meeting, so use the questions below when it is over."
+)
 DATE_HINT = "Type the date as YYYY-MM-DD, for example 2026-11-14, or type today or tomorrow."
 HOURS_HINT = "type a number, for example 4 or 1.5"
 
@@ -96,6 +107,8 @@ class CardView(CardModel):
     role: str | None
     expect: str | None
     offers: list[Offer]
+    hours_offered: float | None
+    hours_available: float | None
     capacity: Capacity | None
     not_promise: str | None
     partners: list[Partner]
@@ -103,6 +116,7 @@ class CardView(CardModel):
     key_partners: str | None
     room: str | None
     focus: list[Focus]
+    focus_note: str | None
     other: list[Labelled]
     after_questions: list[str]
     reflective_prompts: list[str]
@@ -173,7 +187,7 @@ def check_capacity(offers: Sequence[Offer], available: float | None) -> Capacity
     """Compare the hours the offers need with the hours available, in plain words."""
     if available is None or not offers:
         return None
-    needed = sum(offer.hours or 0.0 for offer in offers)
+    needed = total_offered(offers) or 0.0
     over = needed > available + 1e-9
     if needed == 0:
         message = "Your offers need no extra time next month."
@@ -203,10 +217,16 @@ def check_capacity(offers: Sequence[Offer], available: float | None) -> Capacity
 
 
 def choose_focus(framework: Framework, card: PrepCard) -> list[Focus]:
-    """The two lowest quick-check scores (ties in framework order), with what good looks like."""
+    """The two lowest quick-check scores (ties in framework order), with what good looks like.
+
+    Competencies marked `when: after-meeting` are never picked: they are worked on after
+    the meeting, not in it.
+    """
     result = score_assessment(framework, card.check.answers, quick=True)
     scored = [
-        (r.score, index, r.id) for index, r in enumerate(result.competencies) if r.score is not None
+        (r.score, index, r.id)
+        for index, r in enumerate(result.competencies)
+        if r.score is not None and framework.competency(r.id).in_meeting
     ]
     scored.sort(key=lambda entry: (entry[0], entry[1]))
     top_band = framework.bands[-1].id
@@ -236,6 +256,21 @@ def finish_card(framework: Framework, card: PrepCard, card_id: str, when: dateti
             "check": card.check.model_copy(update={"finished": when, "skipped": []}),
         }
     )
+
+
+def total_offered(offers: Sequence[Offer]) -> float | None:
+    """The hours all the offers need, as the capacity check counts them; None without offers."""
+    if not offers:
+        return None
+    return sum(offer.hours or 0.0 for offer in offers)
+
+
+def focus_note(card: PrepCard) -> str | None:
+    """What the card says when it has no focus: no answers, or only after-meeting skills."""
+    if card.focus:
+        return None
+    answered = any(isinstance(answer, int) for answer in card.check.answers.values())
+    return AFTER_MEETING_NOTE if answered else NO_ANSWERS_NOTE
 
 
 def _lower_first(text: str) -> str:
@@ -309,6 +344,8 @@ def build_card(card: PrepCard) -> CardView:
         role=_answer(card, "role-summary"),
         expect=_answer(card, "expect"),
         offers=offers,
+        hours_offered=total_offered(offers),
+        hours_available=card.hours_available,
         capacity=check_capacity(offers, card.hours_available),
         not_promise=_answer(card, "not-promise"),
         partners=list(card.partners or []),
@@ -316,6 +353,7 @@ def build_card(card: PrepCard) -> CardView:
         key_partners=_answer(card, "key-partners"),
         room=_answer(card, "room"),
         focus=list(card.focus),
+        focus_note=focus_note(card),
         other=other,
         after_questions=after_questions(card),
         reflective_prompts=list(card.reflective_prompts),

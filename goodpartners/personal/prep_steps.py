@@ -207,3 +207,9 @@ def ask_check(p: PrepPrompter) -> None:
             f"From your quick check, focus on {names} in this meeting. "
             "Your card says what doing them well looks like."
         )
+    elif any(isinstance(answer, int) for answer in p.card.check.answers.values()):
+        p.io.say("")
+        p.io.say(
+            "The skills your quick check scored are ones to work on after the meeting, "
+            "so your card has no focus for the meeting itself."
+        )

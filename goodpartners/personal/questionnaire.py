@@ -51,6 +51,7 @@ __all__ = [
     "number_in",
     "parse_answer",
     "questionnaire_items",
+    "resume_message",
     "scale_line",
 ]
 
@@ -120,12 +121,16 @@ class Questionnaire:
         """Whether the input ended with every statement answered."""
         return self.session.input_ended
 
-    def run(self, show_intro: bool = True) -> Assessment:
+    def run(self, show_intro: bool = True, resumed: bool = False) -> Assessment:
         """Run to the end and return the answered assessment; raises InputEnded or
-        SaveAndQuit when it stops early (progress is saved either way)."""
+        SaveAndQuit when it stops early (progress is saved either way). A resumed run
+        says where it carries on from."""
         if show_intro:
             self.io.say(introduction(self.framework, self.assessment.quick))
-        self._walk(self.order, start=self._first_open(), second_pass=False)
+        start = self._first_open()
+        if resumed:
+            self.io.say(resume_message(start, len(self.order)))
+        self._walk(self.order, start=start, second_pass=False)
         skipped = [pair for pair in self.order if pair[1].id in self.assessment.skipped]
         if skipped:
             count = len(skipped)
@@ -167,6 +172,13 @@ class Questionnaire:
                 if isinstance(offered, Ahead):
                     ahead = offered
             index += 1
+
+
+def resume_message(start: int, total: int) -> str:
+    """Where a resumed questionnaire carries on; start counts from 0."""
+    if start < total:
+        return f"Carrying on from statement {start + 1} of {total}."
+    return f"All {total} statements have been seen. Carrying on with the ones you skipped."
 
 
 def ask_yes_no(io: QuestionIO, prompt: str, default: bool) -> bool:

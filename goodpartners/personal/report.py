@@ -8,6 +8,15 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict
 
 from goodpartners.models import Answer, Assessment, Framework, PrepCard
+from goodpartners.personal.next_steps import (
+    NextStep,
+    PlanStep,
+    ScoredItem,
+    change_line,
+    honest_picks,
+    next_step,
+    plan_for,
+)
 from goodpartners.personal.prep import ReflectionView, reflection_view
 from goodpartners.personal.questionnaire import describe_answer, questionnaire_items
 from goodpartners.scoring import band_for, off_scale, score_assessment, scoring_rules
@@ -72,6 +81,14 @@ class AnswerView(View):
     answer_text: str
 
 
+class AnswerGroup(View):
+    """A competency's statements and answers, for the answers part of the report."""
+
+    id: str
+    name: str
+    answers: list[AnswerView]
+
+
 class ChangeView(View):
     """How a competency moved since the previous assessment."""
 
@@ -91,6 +108,7 @@ class Comparison(View):
     overall_after: float | None
     changes: list[ChangeView]
     basis: str | None = None  # set when the two were not the same kind of check
+    summary: str = ""  # the change in one short paragraph, with band moves in words
 
 
 class Report(View):
@@ -125,6 +143,10 @@ class Report(View):
     reflective_prompts: list[str]
     comparison: Comparison | None
     reflections: list[ReflectionView] = []
+    next_steps: list[NextStep] = []
+    plan: list[PlanStep] = []
+    scores_note: str | None = None  # said plainly when few scores differ
+    answer_groups: list[AnswerGroup] = []
 
 
 def build_report(
@@ -159,11 +181,13 @@ def build_report(
             actions=list(competency.actions),
             prompts=list(competency.prompts),
         )
-    strengths = [
-        views[c].model_copy(update={"why": _why_strength(views[c])}) for c in result.strengths
-    ]
+    scores = {v.id: v.score for v in views.values() if v.score is not None}
+    strength_ids, priority_ids, scores_note = honest_picks(
+        scores, result.strengths, result.priorities
+    )
+    strengths = [views[c].model_copy(update={"why": _why_strength(views[c])}) for c in strength_ids]
     priorities = [
-        views[c].model_copy(update={"why": _why_priority(views[c])}) for c in result.priorities
+        views[c].model_copy(update={"why": _why_priority(views[c])}) for c in priority_ids
     ]
     overall_band = bands[result.overall_band] if result.overall_band else None
     scale = framework.scale
@@ -181,6 +205,20 @@ def build_report(
             questionnaire_items(framework, assessment.quick), start=1
         )
     ]
+    steps = [
+        next_step(
+            framework,
+            c,
+            scores[c],
+            [
+                ScoredItem(item_id=a.item_id, text=a.text, reverse=a.reverse, answer=a.answer)
+                for a in answers
+                if a.competency == c
+            ],
+        )
+        for c in priority_ids
+    ]
+    when = assessment.finished or assessment.started
     return Report(
         assessment_id=assessment.id,
         name=assessment.name,
@@ -216,7 +254,7 @@ def build_report(
         competencies=list(views.values()),
         strengths=strengths,
         priorities=priorities,
-        ties=result.ties,
+        ties=result.ties and bool(strengths or priorities),
         not_scored=[v for v in views.values() if v.score is None],
         notes=[v for v in views.values() if v.note],
         answers=answers,
@@ -224,6 +262,14 @@ def build_report(
         reflective_prompts=list(framework.reflective_prompts),
         comparison=_compare(framework, assessment, result.overall, views, previous),
         reflections=[reflection_view(c, c.reflection) for c in cards if c.reflection is not None],
+        next_steps=steps,
+        plan=plan_for(steps, when),
+        scores_note=scores_note,
+        answer_groups=[
+            AnswerGroup(id=v.id, name=v.name, answers=[a for a in answers if a.competency == v.id])
+            for v in views.values()
+            if any(a.competency == v.id for a in answers)
+        ],
     )
 
 
@@ -276,9 +322,17 @@ def _compare(
         changes.append(
             ChangeView(id=old.id, name=old.name, before=old.score, after=now, change=change)
         )
+    previous_date = previous.finished or previous.started
     return Comparison(
         previous_id=previous.id,
-        previous_date=previous.finished or previous.started,
+        previous_date=previous_date,
+        summary=change_line(
+            framework,
+            previous_date,
+            before.overall,
+            overall,
+            [(c.name, c.before, c.after) for c in changes],
+        ),
         overall_before=before.overall,
         overall_after=overall,
         changes=changes,

@@ -23,6 +23,25 @@ from goodpartners.personal.lines import (
 )
 
 
+def label_echo(typed: str, parsed: Answer | Command | Hint, scale: Scale) -> str | None:
+    """The full label for an answer typed as words, such as 'some -> Sometimes'.
+
+    Plain '->' rather than an arrow, so old Windows consoles show it too. Numbers and
+    the keys n, b, s, ? and q are not echoed.
+    """
+    if isinstance(parsed, Command | Hint) or parsed is None:
+        return None
+    words = " ".join(typed.split())
+    if words.isdigit() or words.lower() in {"n", "n/a", "na"}:
+        return None
+    label = describe_answer(parsed, scale)
+    if isinstance(parsed, int):
+        label = scale.labels[parsed]
+    if words.lower() == label.lower():
+        return None
+    return f"{words} -> {label}"
+
+
 @dataclass(frozen=True)
 class Ahead:
     """An answer typed at a note prompt, taken as the answer to the next statement."""
@@ -143,9 +162,14 @@ class StatementAsker:
 
     def _read(self, prompt: str, scale: Scale) -> Answer | Command | Hint:
         try:
-            return parse_answer(self.session.io.ask(prompt), scale)
+            typed = self.session.io.ask(prompt)
         except EOFError:
             raise InputEnded from None
+        parsed = parse_answer(typed, scale)
+        echo = label_echo(typed, parsed, scale)
+        if echo:
+            self.session.io.say(echo)
+        return parsed
 
     def _help(self, competency: Competency) -> str:
         lines = [f"{competency.name}: {competency.description.strip()}", "What the bands mean:"]

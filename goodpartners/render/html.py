@@ -7,8 +7,14 @@ from functools import cache
 import jinja2
 import jinja2.bccache
 
-from goodpartners.personal.prep import CardView
+from goodpartners.personal.prep import (
+    HOURS_AVAILABLE_LABEL,
+    HOURS_NOT_GIVEN,
+    HOURS_OFFERED_LABEL,
+    CardView,
+)
 from goodpartners.personal.report import Report
+from goodpartners.render import reportwords
 from goodpartners.render.common import (
     CARD_SECTIONS,
     MORE_QUESTIONS,
@@ -21,8 +27,11 @@ from goodpartners.render.common import (
     score_text,
 )
 
-BAND_COLOURS = ("#f4d6d2", "#f7e8bf", "#d3ead5", "#d4e6f4", "#e6daf0")
-BAR_COLOURS = ("#a4372a", "#8a6100", "#2e6b36", "#245a85", "#5f3a85")
+# Okabe-Ito colours, which stay apart under deuteranopia, protanopia and tritanopia: the
+# bars in orange, grey and blue (then reddish purple and bluish green), each band's
+# background a light tint of its bar's colour. The band is also written next to each bar.
+BAND_COLOURS = ("#fddcaa", "#eeeeee", "#bfdbf1", "#f0d3e4", "#c2eadb")
+BAR_COLOURS = ("#e69f00", "#999999", "#0072b2", "#cc79a7", "#009e73")
 
 
 class _CacheOrNone(jinja2.BytecodeCache):
@@ -93,9 +102,19 @@ def band_segments(report: Report) -> list[dict[str, object]]:
                 "left": round(start_pc, 2),
                 "width": round(end_pc - start_pc, 2),
                 "colour": BAND_COLOURS[index % len(BAND_COLOURS)],
+                "bar": BAR_COLOURS[index % len(BAR_COLOURS)],
             }
         )
     return segments
+
+
+def scale_ticks(report: Report) -> list[dict[str, object]]:
+    """A tick at each point of the scale, in per cent of the chart's width."""
+    low, high = report.scale_min, report.scale_max
+    return [
+        {"value": point, "left": round(fraction(point, low, high) * 100, 2)}
+        for point in range(low, high + 1)
+    ]
 
 
 def render_html(report: Report) -> str:
@@ -111,9 +130,12 @@ def render_html(report: Report) -> str:
         .render(
             report=report,
             segments=band_segments(report),
+            ticks=scale_ticks(report),
             bar_colours=bar_colours,
             widths=widths,
             reflections_intro=REFLECTIONS_INTRO,
+            words=reportwords.html_words(report),
+            day=reportwords.day_text,
         )
     )
 
@@ -121,4 +143,11 @@ def render_html(report: Report) -> str:
 def render_card_html(card: CardView) -> str:
     """The meeting prep card as a standalone HTML page that prints on one A4 sheet."""
     template = environment().get_template("prep.html.j2")
-    return template.render(card=card, sections=CARD_SECTIONS, more_questions=MORE_QUESTIONS)
+    return template.render(
+        card=card,
+        sections=CARD_SECTIONS,
+        more_questions=MORE_QUESTIONS,
+        offered_label=HOURS_OFFERED_LABEL,
+        available_label=HOURS_AVAILABLE_LABEL,
+        not_given=HOURS_NOT_GIVEN,
+    )

@@ -50,6 +50,9 @@ def report_data(report: Report) -> dict[str, Any]:
             }
             for c in report.competencies
         },
+        "next_steps": [s.model_dump(mode="json") for s in report.next_steps],
+        "plan": [s.model_dump(mode="json") for s in report.plan],
+        "scores_note": report.scores_note,
         "strengths": [c.id for c in report.strengths],
         "priorities": [c.id for c in report.priorities],
         "ties_in_framework_order": report.ties,

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from goodpartners.personal.prep import CardView
+from goodpartners.personal.prep import (
+    HOURS_AVAILABLE_LABEL,
+    HOURS_NOT_GIVEN,
+    HOURS_OFFERED_LABEL,
+    CardView,
+)
 from goodpartners.personal.report import CompetencyView, Report
 from goodpartners.render.common import (
     CARD_SECTIONS,
@@ -16,6 +21,17 @@ from goodpartners.render.common import (
     focus_text,
     hours_text,
     score_text,
+)
+from goodpartners.render.reportwords import (
+    NEXT_STEPS,
+    NEXT_STEPS_INTRO,
+    PLAN_EMPTY,
+    PLAN_HEADING,
+    PLAN_INTRO,
+    day_text,
+    detail_intro,
+    no_priorities,
+    no_strengths,
 )
 
 
@@ -42,11 +58,27 @@ def render_markdown(report: Report) -> str:
     add("")
     add(f"- **Who:** {cell(report.name) or 'Not given'}")
     add(f"- **When:** {date_text(report.date)}")
-    add(
-        f"- **Framework:** {cell(report.framework_title)}, "
-        f"version {cell(report.framework_version)} ({cell(report.framework_id)}). {kind}."
-    )
-    add(f"- **Assessment id:** {report.assessment_id}")
+    add("")
+    _next_steps(add, report)
+    if report.comparison:
+        add("## Since last time")
+        add("")
+        add(cell(report.comparison.summary))
+        add("")
+        if report.comparison.basis:
+            add(cell(report.comparison.basis))
+            add("")
+    add("## Your strengths")
+    add("")
+    if not report.strengths:
+        add(no_strengths(report))
+    for n, comp in enumerate(report.strengths, start=1):
+        add(f"{n}. **{cell(comp.name)}**: {cell(comp.why)}")
+    add("")
+    _plan(add, report)
+    add("## The detail")
+    add("")
+    add(detail_intro(report))
     add("")
     add("## Summary")
     add("")
@@ -91,21 +123,24 @@ def render_markdown(report: Report) -> str:
                 f"{comp.asked} statements. {cell(comp.descriptor)}".rstrip()
             )
         add("")
-    add("## Strengths")
-    add("")
-    if not report.strengths:
-        add("No strengths can be named until competencies are scored.")
-    for n, comp in enumerate(report.strengths, start=1):
-        add(f"{n}. **{cell(comp.name)}**: {cell(comp.why)}")
-    add("")
-    add("## Development priorities")
-    add("")
-    if not report.priorities:
-        add("No priorities can be named until more competencies are scored.")
+    if report.priorities:
+        add("## More on your priorities")
+        add("")
     for comp in report.priorities:
         _priority(add, comp)
     if report.ties:
         add("Some scores were equal. Equal scores are listed in the order of the framework.")
+        add("")
+    add("## Your answers")
+    add("")
+    for group in report.answer_groups:
+        add(f"### {cell(group.name)}")
+        add("")
+        add("| Statement | Your answer |")
+        add("| --- | --- |")
+        for answer in group.answers:
+            turned = " (turned round)" if answer.reverse else ""
+            add(f"| {cell(answer.text)}{turned} | {cell(answer.answer_text)} |")
         add("")
     add("## Your notes")
     add("")
@@ -128,15 +163,6 @@ def render_markdown(report: Report) -> str:
             if not reflection.answers:
                 add("- You left every question blank.")
             add("")
-    add("## My plan")
-    add("")
-    add("Fill this in, on your own or with your manager.")
-    add("")
-    add("| What I'll try | By when | Who can help |")
-    add("| --- | --- | --- |")
-    for _ in range(3):
-        add("| | | |")
-    add("")
     if report.not_scored:
         add("## Not scored")
         add("")
@@ -145,7 +171,7 @@ def render_markdown(report: Report) -> str:
         add("")
     if report.comparison:
         comparison = report.comparison
-        add("## Since last time")
+        add("## Change in each skill since last time")
         add("")
         add(
             f"Compared with your assessment of {date_text(comparison.previous_date)} "
@@ -172,16 +198,55 @@ def render_markdown(report: Report) -> str:
     add("")
     add(cell(report.rules))
     add("")
-    add("## Your answers")
+    add("---")
     add("")
-    add("| # | Statement | Your answer |")
-    add("| --- | --- | --- |")
-    for answer in report.answers:
-        turned = " (turned round)" if answer.reverse else ""
-        add(f"| {answer.number} | {cell(answer.text)}{turned} | {cell(answer.answer_text)} |")
+    add(
+        f"Assessment id {report.assessment_id}. Framework: {cell(report.framework_title)}, "
+        f"version {cell(report.framework_version)} ({cell(report.framework_id)}). {kind}."
+    )
     add("")
     add(f"*Source: {cell(report.framework_source)}*")
     return "\n".join(out) + "\n"
+
+
+def _next_steps(add: Callable[[str], None], report: Report) -> None:
+    add(f"## {NEXT_STEPS}")
+    add("")
+    if report.scores_note:
+        add(cell(report.scores_note))
+        add("")
+    if not report.next_steps:
+        if not report.scores_note:
+            add(no_priorities(report))
+            add("")
+        return
+    add(NEXT_STEPS_INTRO)
+    add("")
+    for n, step in enumerate(report.next_steps, start=1):
+        add(f"{n}. **{cell(step.headline)}**")
+        for pulled in step.pulled_down:
+            add(f"   - {cell(pulled.sentence)}")
+        add(f"   - Try this: {cell(step.action)}")
+    add("")
+
+
+def _plan(add: Callable[[str], None], report: Report) -> None:
+    add(f"## {PLAN_HEADING}")
+    add("")
+    if not report.plan:
+        add(PLAN_EMPTY)
+        add("")
+        return
+    add(PLAN_INTRO)
+    add("")
+    add("| Skill | What I'll try | By when | Who can help | How I will know it worked |")
+    add("| --- | --- | --- | --- | --- |")
+    for step in report.plan:
+        add(
+            f"| {cell(step.name)} | {cell(step.action)} | {day_text(step.by_when)} "
+            f"| {cell(step.who_can_help)} | {cell(step.how_i_will_know)} |"
+        )
+    add("")
 
 
 def _bands(report: Report) -> str:
@@ -231,6 +296,12 @@ def render_card_markdown(card: CardView) -> str:
         add("| --- | --- |")
         for offer in card.offers:
             add(f"| {cell(offer.text)} | about {hours_text(offer.hours)} |")
+        have = card.hours_available
+        add(f"| **{HOURS_OFFERED_LABEL}** | about {hours_text(card.hours_offered)} |")
+        add(
+            f"| **{HOURS_AVAILABLE_LABEL}** | "
+            f"{HOURS_NOT_GIVEN if have is None else f'about {hours_text(have)}'} |"
+        )
         add("")
     else:
         add("No offers listed.")
@@ -261,8 +332,8 @@ def render_card_markdown(card: CardView) -> str:
             f"{n}. **{cell(focus.name)}** ({cell(focus_text(focus.band_name))}). "
             f"Aim for: {cell(focus.behaviour)}"
         )
-    if not card.focus:
-        add("No focus yet: the quick check had no answers to go on.")
+    if card.focus_note:
+        add(cell(card.focus_note))
     add("")
     labelled("How I will leave room for others", card.room)
     if card.other:

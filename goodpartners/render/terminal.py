@@ -9,7 +9,13 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from goodpartners.personal.prep import CardView
+from goodpartners.personal.prep import (
+    HOURS_AVAILABLE_LABEL,
+    HOURS_NOT_GIVEN,
+    HOURS_OFFERED_LABEL,
+    CardView,
+    about_hours,
+)
 from goodpartners.personal.report import Comparison, Report
 from goodpartners.render.common import (
     CARD_SECTIONS,
@@ -21,6 +27,17 @@ from goodpartners.render.common import (
     focus_text,
     hours_text,
     score_text,
+)
+from goodpartners.render.reportwords import (
+    NEXT_STEPS,
+    NEXT_STEPS_INTRO,
+    PLAN_EMPTY,
+    PLAN_HEADING,
+    PLAN_INTRO,
+    day_text,
+    detail_intro,
+    no_priorities,
+    no_strengths,
 )
 
 BAND_STYLES = ("red", "yellow", "green", "cyan", "magenta")
@@ -53,12 +70,26 @@ def render_terminal(report: Report, color: bool = False, width: int = 80) -> str
 
     kind = "quick check" if report.quick else "full questionnaire"
     console.print(Text(f"Personal development report: {report.framework_title}", style="bold"))
-    console.print(f"Who: {report.name or 'Not given'}   When: {date_text(report.date)}")
-    console.print(
-        f"Framework: {report.framework_title} {report.framework_version} "
-        f"({report.framework_id}), {kind}."
-    )
-    console.print(f"Assessment id: {report.assessment_id}")
+    console.print(f"{report.name or 'Name not given'}, {date_text(report.date)}")
+
+    heading(NEXT_STEPS)
+    _print_next_steps(console, report)
+    if report.comparison:
+        heading("Since last time")
+        console.print(report.comparison.summary)
+        if report.comparison.basis:
+            console.print(report.comparison.basis)
+
+    heading("Your strengths")
+    _bullets(console, [f"{c.name}: {c.why}" for c in report.strengths], numbered=True)
+    if not report.strengths:
+        console.print(no_strengths(report))
+
+    heading(PLAN_HEADING)
+    _print_plan(console, report)
+
+    heading("The detail")
+    console.print(detail_intro(report))
 
     heading("Summary")
     if report.overall is None:
@@ -97,23 +128,28 @@ def render_terminal(report: Report, color: bool = False, width: int = 80) -> str
         [f"{c.name} ({c.band_name}): {c.descriptor}" for c in report.competencies if c.descriptor],
     )
 
-    heading("Strengths")
-    _bullets(console, [f"{c.name}: {c.why}" for c in report.strengths], numbered=True)
-    if not report.strengths:
-        console.print("None yet: no competency was scored.")
-
-    heading("Development priorities")
+    if report.priorities:
+        heading("More on your priorities")
     for comp in report.priorities:
         console.print(Text(comp.name, style="bold"))
-        console.print(Text(comp.why or ""))
         console.print("Things to try this month:")
         _bullets(console, comp.actions, indent=2)
         console.print("Questions to ask yourself:")
         _bullets(console, comp.prompts, indent=2)
-    if not report.priorities:
-        console.print("None yet: too few competencies were scored.")
     if report.ties:
         console.print("Some scores were equal; equal scores are listed in framework order.")
+
+    heading("Your answers")
+    for group in report.answer_groups:
+        console.print(Text(group.name, style="bold"))
+        _bullets(
+            console,
+            [
+                f"{a.text}{' (turned round)' if a.reverse else ''} Your answer: {a.answer_text}."
+                for a in group.answers
+            ],
+            indent=2,
+        )
 
     if report.notes:
         heading("Your notes")
@@ -129,16 +165,58 @@ def render_terminal(report: Report, color: bool = False, width: int = 80) -> str
         heading("Not scored")
         _bullets(console, [f"{c.name}: {c.reason}." for c in report.not_scored])
     if report.comparison:
-        heading("Since last time")
+        heading("Change in each skill since last time")
         _print_comparison(console, report.comparison)
-
-    heading("My plan")
-    console.print("What I'll try, by when, and who can help. Write it down, or use the")
-    console.print("Markdown or HTML report, which has a table to fill in.")
 
     heading("How the score is calculated")
     console.print(report.rules)
+    console.print()
+    console.print(
+        f"Assessment id {report.assessment_id}. Framework: {report.framework_title} "
+        f"version {report.framework_version} ({report.framework_id}), {kind}."
+    )
     return _tidy(buffer.getvalue())
+
+
+def _print_next_steps(console: Console, report: Report) -> None:
+    """The priorities, each with what pulled it down and one thing to try."""
+    if report.scores_note:
+        console.print(report.scores_note)
+    if not report.next_steps:
+        if not report.scores_note:
+            console.print(no_priorities(report))
+        return
+    console.print(NEXT_STEPS_INTRO)
+    for n, step in enumerate(report.next_steps, start=1):
+        lines = [Text(step.headline, style="bold")]
+        lines += [Text(p.sentence) for p in step.pulled_down]
+        lines.append(Text(f"Try this: {step.action}"))
+        grid = Table.grid(padding=(0, 1, 0, 0))
+        grid.add_column(no_wrap=True)
+        grid.add_column(ratio=1)
+        for index, line in enumerate(lines):
+            grid.add_row(f"{n}." if index == 0 else "", line)
+        console.print(grid)
+
+
+def _print_plan(console: Console, report: Report) -> None:
+    """The plan with blank lines to fill in, ready to take to supervision."""
+    console.print(PLAN_INTRO)
+    blank = "_" * 40
+    for n, step in enumerate(report.plan, start=1):
+        console.print(Text(f"{n}. {step.name}", style="bold"))
+        _bullets(
+            console,
+            [
+                f"What I'll try: {step.action}",
+                f"By when: {day_text(step.by_when)}",
+                f"Who can help: {step.who_can_help or blank}",
+                f"How I will know it worked: {step.how_i_will_know or blank}",
+            ],
+            indent=2,
+        )
+    if not report.plan:
+        console.print(PLAN_EMPTY)
 
 
 def _tidy(text: str) -> str:
@@ -217,6 +295,10 @@ def render_card_terminal(card: CardView, color: bool = False, width: int = 80) -
     _bullets(console, [f"{o.text}: about {hours_text(o.hours)} hours" for o in card.offers])
     if not card.offers:
         console.print("No offers listed.")
+    if card.hours_offered is not None:
+        labelled(HOURS_OFFERED_LABEL, about_hours(card.hours_offered))
+        have = card.hours_available
+        labelled(HOURS_AVAILABLE_LABEL, HOURS_NOT_GIVEN if have is None else about_hours(have))
     if card.capacity is not None:
         warning = card.capacity.over
         line = Text()
@@ -247,8 +329,8 @@ def render_card_terminal(card: CardView, color: bool = False, width: int = 80) -
         [f"{f.name} ({focus_text(f.band_name)}). Aim for: {f.behaviour}" for f in card.focus],
         numbered=True,
     )
-    if not card.focus:
-        console.print("No focus yet: the quick check had no answers to go on.")
+    if card.focus_note:
+        console.print(card.focus_note)
     labelled("How I will leave room for others", card.room)
 
     if card.other:
