@@ -8,6 +8,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from goodpartners.models import Assessment, Framework, PrepCard
 from goodpartners.personal.report import build_report
@@ -324,3 +326,21 @@ def test_answers_are_grouped_under_their_competency(
     statement = answers.index("I talk for more than my share of the time in meetings.")
     assert group < statement < answers.index("Listening and communicating")
     assert "| # |" not in text and ">#</th>" not in text
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.data())
+def test_next_steps_fit_the_first_screen_whatever_the_answers(
+    framework: Framework, data: st.DataObject
+) -> None:
+    # Found by trying it: random answers quoted two long statements for each of three
+    # priorities, and the last "Try this" fell below a 24-line terminal.
+    answer = st.one_of(st.integers(1, 5), st.just("n/a"), st.none())
+    answers = {item.id: data.draw(answer) for _, item in framework.items()}
+    assessment = make_assessment({k: v for k, v in answers.items() if v is not None})
+    lines = render(build_report(framework, assessment), ReportFormat.terminal, width=80).split("\n")
+    start = lines.index("Your next steps")
+    end = lines.index("", start)  # the blank line before the next heading
+    assert end <= 23, "\n".join(lines[:end])  # 24 rows, less the pager's prompt

@@ -178,18 +178,36 @@ def render_terminal(report: Report, color: bool = False, width: int = 80) -> str
     return _tidy(buffer.getvalue())
 
 
+FIRST_SCREEN = 23  # a 24-line terminal, less the pager's prompt line
+ABOVE_NEXT_STEPS = 4  # the title, the name and date, a blank line and the heading
+
+
 def _print_next_steps(console: Console, report: Report) -> None:
-    """The priorities, each with what pulled it down and one thing to try."""
+    """The priorities, each with what pulled it down and one thing to try; made shorter,
+    if it must be, so the whole of it fits on the first screen of a terminal."""
+    budget = FIRST_SCREEN - ABOVE_NEXT_STEPS
+    choices = [(2, True), (1, True), (1, False)]  # statements quoted, and the intro line
+    for quoted, intro in choices:
+        trial = _console(io.StringIO(), False, console.width)
+        _next_steps(trial, report, quoted, intro)
+        assert isinstance(trial.file, io.StringIO)
+        if trial.file.getvalue().count("\n") <= budget:
+            break
+    _next_steps(console, report, quoted, intro)
+
+
+def _next_steps(console: Console, report: Report, quoted: int, intro: bool) -> None:
     if report.scores_note:
         console.print(report.scores_note)
     if not report.next_steps:
         if not report.scores_note:
             console.print(no_priorities(report))
         return
-    console.print(NEXT_STEPS_INTRO)
+    if intro:
+        console.print(NEXT_STEPS_INTRO)
     for n, step in enumerate(report.next_steps, start=1):
         lines = [Text(step.headline, style="bold")]
-        lines += [Text(p.sentence) for p in step.pulled_down]
+        lines += [Text(p.sentence) for p in step.pulled_down[:quoted]]
         lines.append(Text(f"Try this: {step.action}"))
         grid = Table.grid(padding=(0, 1, 0, 0))
         grid.add_column(no_wrap=True)
