@@ -408,3 +408,17 @@ def test_answers_to_other_questions_go_under_other_notes(framework: Framework) -
         ("Any safeguarding concerns to raise", "Ask about the visitor ban.")
     ]
     assert "Other notes" in render_card(view, ReportFormat.md)
+
+
+def test_offer_hours_read_well_for_one_hour_and_for_none(framework: Framework) -> None:
+    # The card said "about 1 hours" and "about - hours".
+    card = make_prep_card(framework)
+    card.offers = [Offer(text="Call J's GP", hours=1), Offer(text="Chase the form", hours=None)]
+    view = build_card(card)
+    text = render_card(view, ReportFormat.terminal)
+    assert "Call J's GP: about 1 hour\n" in text
+    assert "Chase the form: hours not given\n" in text
+    markdown = render_card(view, ReportFormat.md)
+    assert "| Call J's GP | about 1 |" in markdown
+    assert "| Chase the form | not given |" in markdown
+    assert '<td class="num">not given</td>' in render_card(view, ReportFormat.html)

@@ -154,7 +154,14 @@ def ask_offers(p: PrepPrompter) -> None:
     if offers:
         p.io.say("Your offers so far:")
         for n, offer in enumerate(offers, start=1):
-            p.io.say(f"{n}. {offer.text} ({about_hours(offer.hours or 0)})")
+            p.io.say(
+                f"{n}. {offer.text} "
+                + (
+                    f"({about_hours(offer.hours)})"
+                    if offer.hours is not None
+                    else "(hours not given)"
+                )
+            )
     else:
         p.io.say(
             "Type one offer at a time. After each, say roughly how many hours it needs "

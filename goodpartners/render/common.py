@@ -52,6 +52,16 @@ def hours_text(hours: float | None) -> str:
     return "-" if hours is None else f"{round(hours, 1):g}"
 
 
+def offer_hours(hours: float | None, unit: bool = True) -> str:
+    """'about 4 hours', 'about 1 hour', or 'hours not given' for an offer with no hours."""
+    if hours is None:
+        return "hours not given" if unit else "not given"
+    number = hours_text(hours)
+    if not unit:
+        return f"about {number}"
+    return f"about {number} hour{'' if number == '1' else 's'}"
+
+
 def focus_text(band_name: str | None) -> str:
     """Why a competency is a focus, in a few words."""
     return f"your quick check: {band_name}" if band_name else "from your quick check"

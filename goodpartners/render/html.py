@@ -24,6 +24,7 @@ from goodpartners.render.common import (
     focus_text,
     fraction,
     hours_text,
+    offer_hours,
     score_text,
 )
 
@@ -78,6 +79,7 @@ def make_environment(bytecode_cache: jinja2.BytecodeCache | None = None) -> jinj
     env.filters["change"] = change_text
     env.filters["date"] = date_text
     env.filters["hours"] = hours_text
+    env.filters["offer_hours"] = lambda hours: offer_hours(hours, unit=False)
     env.filters["focus"] = focus_text
     return env
 

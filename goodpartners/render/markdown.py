@@ -20,6 +20,7 @@ from goodpartners.render.common import (
     date_text,
     focus_text,
     hours_text,
+    offer_hours,
     score_text,
 )
 from goodpartners.render.reportwords import (
@@ -295,7 +296,7 @@ def render_card_markdown(card: CardView) -> str:
         add("| What I will offer | Hours next month |")
         add("| --- | --- |")
         for offer in card.offers:
-            add(f"| {cell(offer.text)} | about {hours_text(offer.hours)} |")
+            add(f"| {cell(offer.text)} | {offer_hours(offer.hours, unit=False)} |")
         have = card.hours_available
         add(f"| **{HOURS_OFFERED_LABEL}** | about {hours_text(card.hours_offered)} |")
         add(

@@ -25,7 +25,7 @@ from goodpartners.render.common import (
     change_text,
     date_text,
     focus_text,
-    hours_text,
+    offer_hours,
     score_text,
 )
 from goodpartners.render.reportwords import (
@@ -310,7 +310,7 @@ def render_card_terminal(card: CardView, color: bool = False, width: int = 80) -
     labelled("What I want from this meeting", card.expect)
 
     heading("offer")
-    _bullets(console, [f"{o.text}: about {hours_text(o.hours)} hours" for o in card.offers])
+    _bullets(console, [f"{o.text}: {offer_hours(o.hours)}" for o in card.offers])
     if not card.offers:
         console.print("No offers listed.")
     if card.hours_offered is not None:
