@@ -1,4 +1,4 @@
-"""Screenshots, page widths and A4 page counts of the HTML report and prep card.
+"""Screenshots, page widths and A4 page counts of the HTML report, prep card and team summary.
 
 Renders the fixed test assessment's personal report (the same one as the golden, with an
 earlier assessment and a reflected prep card) and the fixed prep card to HTML, then uses
@@ -107,7 +107,29 @@ def render_pages(out: Path) -> dict[str, Path]:
         path = out / f"{name}.html"
         path.write_text(text, encoding="utf-8")
         paths[name] = path
+    paths["team"] = _team_summary(out)
     return paths
+
+
+def _team_summary(out: Path) -> Path:
+    """The example team's summary, as an HR lead would make it."""
+    import tempfile
+
+    from goodpartners.frameworks import load_framework
+    from goodpartners.render.team import team_renderers
+    from goodpartners.team.batch import BatchOptions, ReportChoice, run_batch
+
+    folder = Path(tempfile.mkdtemp(prefix="team-", dir=out))
+    options = BatchOptions(
+        framework=load_framework("good-partners"),
+        responses=ROOT / "examples" / "team-responses.csv",
+        out=folder,
+        group_by=("Your team",),
+    )
+    run_batch(options, team_renderers(ReportChoice.none))
+    page = out / "team.html"
+    page.write_text((folder / "summary.html").read_text(encoding="utf-8"), encoding="utf-8")
+    return page
 
 
 def _run(chromium: str, *args: str) -> str:
