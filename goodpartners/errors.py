@@ -51,6 +51,10 @@ class ResponsesError(GoodPartnersError):
     """A CSV of team responses cannot be scored."""
 
 
+class NoMatchingColumnsError(ResponsesError):
+    """No column of an export matches a statement of the framework."""
+
+
 class HistoryError(GoodPartnersError):
     """A saved assessment or prep card could not be found or written."""
 

@@ -15,23 +15,56 @@ from goodpartners.frameworks import load_framework
 @app.command("template")
 def template_command(
     framework: FrameworkOption = None,
-    output: Annotated[Path, typer.Option("--output", "-o", help="The blank CSV to write.")] = Path(
-        "responses.csv"
-    ),
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="The file to write (default: responses.csv, or responses.xlsx for a workbook).",
+        ),
+    ] = None,
+    template_format: Annotated[
+        Literal["csv", "xlsx", "xlsform"],
+        typer.Option(
+            "--format",
+            help="csv: a blank CSV and a data dictionary; xlsx: an Excel workbook with "
+            "drop-downs; xlsform: a form for KoboToolbox or ODK.",
+        ),
+    ] = "csv",
 ) -> None:
     """Write a blank team CSV and its data dictionary.
 
     Build a form or a shared spreadsheet from them; 'goodpartners batch' scores its export.
     """
-    from goodpartners.team.responses import write_template
+    if template_format == "csv":
+        from goodpartners.team.responses import write_template
 
-    csv_path, dictionary = write_template(load_framework(framework), output)
-    typer.echo(f"Wrote {csv_path} (the columns) and {dictionary} (what they mean).", err=True)
+        csv_path, dictionary = write_template(
+            load_framework(framework), output or Path("responses.csv")
+        )
+        typer.echo(f"Wrote {csv_path} (the columns) and {dictionary} (what they mean).", err=True)
+        return
+    from goodpartners.team.template import write_workbook_template, write_xlsform
+
+    target = output or Path("responses.xlsx")
+    if template_format == "xlsx":
+        write_workbook_template(load_framework(framework), target)
+        typer.echo(
+            f"Wrote {target} (a responses sheet with drop-downs, and the data dictionary).",
+            err=True,
+        )
+    else:
+        write_xlsform(load_framework(framework), target)
+        typer.echo(
+            f"Wrote {target} (an XLSForm: upload it to KoboToolbox or ODK Central).", err=True
+        )
 
 
 @app.command("batch")
 def batch_command(
-    responses: Annotated[Path, typer.Argument(help="The CSV export of the team's answers.")],
+    responses: Annotated[
+        Path, typer.Argument(help="The CSV or Excel export (.xlsx, .xlsm, .ods) of the answers.")
+    ],
     framework: FrameworkOption = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="The folder for the results.")] = Path(
         "goodpartners-report"
@@ -72,6 +105,24 @@ def batch_command(
     strict: Annotated[
         bool, typer.Option("--strict", help="Score nothing if the data has any problem.")
     ] = False,
+    sheet: Annotated[
+        str | None,
+        typer.Option(help="The sheet of an Excel workbook to read (default: the first)."),
+    ] = None,
+    source: Annotated[
+        Literal[
+            "auto",
+            "google",
+            "microsoft",
+            "qualtrics",
+            "surveymonkey",
+            "typeform",
+            "kobo",
+            "limesurvey",
+            "generic",
+        ],
+        typer.Option(help="The survey platform that wrote the file (default: told from it)."),
+    ] = "auto",
 ) -> None:
     """Score a team's responses CSV and write a team summary.
 
@@ -83,7 +134,8 @@ def batch_command(
     options = batch.BatchOptions(
         load_framework(framework), responses, out, id_column, name_column,
         tuple(group_by or ()), min_group_size, anonymise, pseudonym_key,
-        batch.ReportChoice(reports), baseline, encoding, strict,
+        batch.ReportChoice(reports), baseline, encoding, strict, source=source,
+        sheet=sheet,
     )  # fmt: skip
     result = batch.run_batch(options, team_renderers(options.reports), terminal_progress())
     for line in summary_lines(result):

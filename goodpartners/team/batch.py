@@ -28,10 +28,11 @@ from pathlib import Path
 from typing import Protocol, cast
 
 from goodpartners.csvsafe import SafeCsvWriter
-from goodpartners.errors import ResponsesError, UsageError
+from goodpartners.errors import NoMatchingColumnsError, ResponsesError, UsageError
 from goodpartners.models import Assessment, Framework
 from goodpartners.staging import MANIFEST_NAME, StagedFolder
 from goodpartners.team.baseline import Baseline, Pairing, read_baseline
+from goodpartners.team.layouts import preview_message
 from goodpartners.team.problems import ProblemLog
 from goodpartners.team.responses import (
     ColumnMap,
@@ -43,6 +44,7 @@ from goodpartners.team.responses import open_responses as _open_responses
 from goodpartners.team.rows import CELL_NOTE, RowScorer
 from goodpartners.team.summary import TeamSummary
 from goodpartners.team.totals import TeamTotals, team_summary
+from goodpartners.team.workbook import WorkbookFile, is_workbook, open_workbook, problem_log
 from goodpartners.team.writing import PEOPLE, PeopleReports, ScoreWriter, report_file_name
 
 __all__ = [
@@ -85,6 +87,8 @@ class BatchOptions:
     baseline: Path | None = None
     encoding: str | None = None
     strict: bool = False
+    sheet: str | None = None  # a workbook's sheet; the first when None
+    source: str = "auto"  # the survey platform (layouts.SOURCES), or auto to tell it
 
 
 class Progress(Protocol):
@@ -259,8 +263,35 @@ def _in_folder(path: Path, folder: Path) -> bool | Path:
 def _open(
     options: BatchOptions, path: Path, name_column: str | None, groups: bool = True
 ) -> tuple[ResponsesFile, ColumnMap, list[str]]:
+    if is_workbook(path):
+        return _open_workbook(options, path, name_column, groups)
+    if options.sheet is not None and groups:
+        raise UsageError(
+            f"--sheet {options.sheet}: {path} is read as CSV; --sheet only picks a sheet of a "
+            "workbook (.xlsx, .xlsm or .ods)"
+        )
     fmt = detect_format(path, options.encoding)
-    source = _open_responses(path, fmt)
+    source = _open_responses(path, fmt, options.source if groups else "auto")
+    try:
+        columns = match_columns(
+            source.header,
+            options.framework,
+            str(path),
+            options.id_column or source.layout.id_for(source.header),
+            name_column,
+            options.group_by if groups else (),
+        )
+    except BaseException:
+        source.close()
+        raise
+    return source, columns, list(fmt.warnings)
+
+
+def _open_workbook(
+    options: BatchOptions, path: Path, name_column: str | None, groups: bool
+) -> tuple[ResponsesFile, ColumnMap, list[str]]:
+    """One sheet of a workbook: --sheet picks the responses' sheet; a baseline's is its first."""
+    source = open_workbook(path, options.sheet if groups else None)
     try:
         columns = match_columns(
             source.header,
@@ -270,10 +301,19 @@ def _open(
             name_column,
             options.group_by if groups else (),
         )
+    except NoMatchingColumnsError as exc:
+        source.close()
+        if options.sheet is not None or not source.other_sheets:
+            raise
+        shown = ", ".join(f"'{name}'" for name in source.other_sheets[:5])
+        raise NoMatchingColumnsError(
+            f"{exc}. This is its first sheet, '{source.sheet}'; if the answers are on another "
+            f"({shown}), choose it with --sheet"
+        ) from None
     except BaseException:
         source.close()
         raise
-    return source, columns, list(fmt.warnings)
+    return source, columns, []
 
 
 def _read_baseline(
@@ -328,7 +368,7 @@ class _Run:
                 self.baseline = _read_baseline(
                     options, self.warnings, problem_writer, self.pseudonym or str
                 )
-            problems = ProblemLog(problem_writer)
+            problems = problem_log(problem_writer, self.source)
             scorer = RowScorer(
                 self.framework, self.source, self.columns, problems, note, self.pseudonym or str
             )
@@ -346,6 +386,11 @@ class _Run:
         if options.strict and self._problem_total(problems):
             raise _Refused(self._strict_error(problems, stage.path("problems.csv")))
         scorer.fold()
+        reader = scorer.reader
+        if reader.previews:
+            self.warnings.append(
+                preview_message(reader.preview_lines, reader.previews, self.source.layout.platform)
+            )
         summary = team_summary(
             totals,
             scorer,
@@ -382,7 +427,11 @@ class _Run:
                 self.pseudonym,
             )
         total_bytes = self.source.path.stat().st_size
-        show_progress = self.progress is not None and total_bytes > PROGRESS_BYTES
+        show_progress = (
+            self.progress is not None
+            and total_bytes > PROGRESS_BYTES
+            and not isinstance(self.source, WorkbookFile)  # a workbook is read before rows come
+        )
         buffer = cast(io.BufferedReader, self.source.stream.buffer)
         for chunk, outcomes in scorer.chunks():
             scores = totals.add(chunk, outcomes)

@@ -39,9 +39,16 @@ QUOTE_FIX = "add the closing quote, or remove the stray one"
 class ProblemLog:
     """Data problems: streamed to problems.csv in line order; the first few kept for the summary."""
 
-    def __init__(self, writer: SafeCsvWriter | None, prefix: str = "") -> None:
+    def __init__(
+        self,
+        writer: SafeCsvWriter | None,
+        prefix: str = "",
+        lettered: Sequence[str] | None = None,
+    ) -> None:
         self.writer = writer
         self.prefix = prefix
+        # A workbook's header: a cell's column is then shown by its letter, as in "G ('role-3')".
+        self.lettered = lettered
         self.count = 0
         self.rows_with_problems = 0
         self.first: list[ProblemRow] = []
@@ -49,6 +56,9 @@ class ProblemLog:
 
     def add(self, line: int, order: int, column: str, value: str, problem: str) -> None:
         """Note a problem in the current chunk; `order` sorts the problems of one line."""
+        header = self.lettered
+        if header is not None and 0 <= order < len(header) and column == header[order]:
+            column = describe_column(order, header)
         self._chunk.append((line, order, column, value, self.prefix + problem))
 
     def flush(self) -> None:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from goodpartners.errors import ResponsesError
+from goodpartners.team.layouts import is_preview
 from goodpartners.team.problems import ProblemLog, RowChecker
 from goodpartners.team.responses import (
     CellParser,
@@ -72,6 +73,9 @@ class RowReader:
         self.lines = 0  # lines after the header; a row with a multi-line cell has several
         self.skipped = 0
         self.not_scored = 0
+        # Preview responses (Qualtrics): tests of the survey, neither scored nor rows.
+        self.previews = 0
+        self.preview_lines: list[int] = []
 
     def read(self) -> Iterator[Chunk]:
         """Each chunk of rows that fit the header and have an id not seen before."""
@@ -83,6 +87,7 @@ class RowReader:
         fit = self.checker.fit
         id_column = self.columns.id_column
         add_id = self.seen.add
+        preview = source.layout.preview_column
         chunk = Chunk()
         rows, starts, ids = chunk.rows, chunk.lines, chunk.ids
         header_end = lines.count
@@ -102,6 +107,10 @@ class RowReader:
                             self.not_scored += 1
                             continue
                         row = fitted
+                    if preview is not None and is_preview(row[preview]):
+                        count -= 1
+                        self._preview(line)
+                        continue
                     if not any(row) or (not row[0].strip() and not "".join(row).strip()):
                         self.skipped += 1
                         continue
@@ -145,6 +154,11 @@ class RowReader:
             yield chunk
         else:
             self.problems.flush()
+
+    def _preview(self, line: int) -> None:
+        self.previews += 1
+        if len(self.preview_lines) < 5:
+            self.preview_lines.append(line)
 
     def _no_id(self, line: int) -> str:
         """The name of a row without an id, noted as a problem."""

@@ -15,14 +15,15 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from goodpartners.csvsafe import SafeCsvWriter
-from goodpartners.errors import ResponsesError, UsageError
+from goodpartners.errors import NoMatchingColumnsError, ResponsesError, UsageError
 from goodpartners.files import write_private
 from goodpartners.models import Framework, Scale
+from goodpartners.team.layouts import GENERIC, Layout, layout_for, peek_rows
 
 if TYPE_CHECKING:
     from _csv import Reader as _reader
@@ -404,7 +405,7 @@ def match_columns(
             )
         items[item_id] = column
     if not items:
-        raise ResponsesError(
+        raise NoMatchingColumnsError(
             f"{source}: no column matches a statement of the {framework.title} framework; "
             "the headings must be item ids or statement texts. "
             "Run 'goodpartners template' to see the columns it expects"
@@ -588,16 +589,19 @@ class ResponsesFile:
     format: SourceFormat
     header: list[str]
     stream: io.TextIOWrapper
-    reader: _reader
+    reader: _reader | Iterator[list[str]]  # a workbook's rows come as lists (workbook.py)
     lines: PhysicalLines
+    # The platform's layout (layouts.py); its header rows are already read.
+    layout: Layout = field(default=GENERIC, kw_only=True)
 
     def close(self) -> None:
         """Close the file."""
         self.stream.close()
 
 
-def open_responses(path: Path, fmt: SourceFormat) -> ResponsesFile:
-    """Open a responses file and read its header row."""
+def open_responses(path: Path, fmt: SourceFormat, source: str = "auto") -> ResponsesFile:
+    """Open a responses file and read its header row, or the header rows of a platform
+    that writes several (see layouts.py): `source` names the platform, or is "auto"."""
     try:
         stream = path.open("r", encoding=fmt.encoding, newline="")
     except OSError as exc:
@@ -626,6 +630,8 @@ def open_responses(path: Path, fmt: SourceFormat) -> ResponsesFile:
             raise ResponsesError(f"{path}: no header row; export the responses with headings")
         if header and header[0].startswith("\ufeff"):
             header[0] = header[0][1:]
+        layout = layout_for(source, peek_rows(path, fmt.encoding, fmt.delimiter, fmt.sep_line))
+        header = _read_layout_header(reader, lines, header, layout)
         lines.header = header
     except csv.Error as exc:
         stream.close()
@@ -648,7 +654,21 @@ def open_responses(path: Path, fmt: SourceFormat) -> ResponsesFile:
     except BaseException:
         stream.close()
         raise
-    return ResponsesFile(path, fmt, header, stream, reader, lines)
+    return ResponsesFile(path, fmt, header, stream, reader, lines, layout=layout)
+
+
+def _read_layout_header(
+    reader: _reader, lines: PhysicalLines, first: list[str], layout: Layout
+) -> list[str]:
+    """The one header of a layout with several header rows, read past its further rows."""
+    rows = [first]
+    for _ in range(layout.header_rows - 1):
+        row = next(reader, None)
+        lines.boundary = lines.count
+        if row is None:
+            break
+        rows.append(row)
+    return layout.combine(rows)
 
 
 _PLAIN_REASONS = {
