@@ -123,11 +123,27 @@ def batch_command(
         ],
         typer.Option(help="The survey platform that wrote the file (default: told from it)."),
     ] = "auto",
+    mapping: Annotated[
+        Path | None,
+        typer.Option(help="A YAML file that says which column holds which item."),
+    ] = None,
+    check: Annotated[
+        bool,
+        typer.Option("--check", help="Show how the file would be read and scored; write nothing."),
+    ] = False,
+    write_mapping: Annotated[
+        Path | None,
+        typer.Option(help="With --check: also write the column mapping used, as YAML."),
+    ] = None,
 ) -> None:
     """Score a team's responses CSV and write a team summary.
 
     Writes scores.csv, problems.csv and summary.html, .md and .json to --out.
     """
+    from goodpartners.errors import UsageError
+
+    if write_mapping is not None and not check:
+        raise UsageError("--write-mapping only works with --check; add --check")
     from goodpartners.render.team import summary_lines, team_renderers, terminal_progress
     from goodpartners.team import batch
 
@@ -135,8 +151,18 @@ def batch_command(
         load_framework(framework), responses, out, id_column, name_column,
         tuple(group_by or ()), min_group_size, anonymise, pseudonym_key,
         batch.ReportChoice(reports), baseline, encoding, strict, source=source,
-        sheet=sheet,
+        sheet=sheet, mapping=mapping,
     )  # fmt: skip
+    if check:
+        from goodpartners.team.check import check_batch, write_checked_mapping
+
+        checked = check_batch(options)
+        for line in checked.lines:
+            typer.echo(line)
+        if write_mapping is not None:
+            write_checked_mapping(options, checked, write_mapping)
+            typer.echo(f"Wrote {write_mapping} (the column mapping used).", err=True)
+        return
     result = batch.run_batch(options, team_renderers(options.reports), terminal_progress())
     for line in summary_lines(result):
         typer.echo(line, err=True)

@@ -33,6 +33,7 @@ from goodpartners.models import Assessment, Framework
 from goodpartners.staging import MANIFEST_NAME, StagedFolder
 from goodpartners.team.baseline import Baseline, Pairing, read_baseline
 from goodpartners.team.layouts import preview_message
+from goodpartners.team.mapping import apply_mapping, load_mapping
 from goodpartners.team.problems import ProblemLog
 from goodpartners.team.responses import (
     ColumnMap,
@@ -50,10 +51,12 @@ from goodpartners.team.writing import PEOPLE, PeopleReports, ScoreWriter, report
 __all__ = [
     "BatchOptions",
     "BatchResult",
+    "check_inputs",
     "Progress",
     "Renderers",
     "ReportChoice",
     "pseudonymiser",
+    "open_source",
     "report_file_name",
     "run_batch",
 ]
@@ -89,6 +92,7 @@ class BatchOptions:
     strict: bool = False
     sheet: str | None = None  # a workbook's sheet; the first when None
     source: str = "auto"  # the survey platform (layouts.SOURCES), or auto to tell it
+    mapping: Path | None = None  # a column mapping file (mapping.py) for the responses
 
 
 class Progress(Protocol):
@@ -152,10 +156,7 @@ def run_batch(
         raise UsageError("--pseudonym-key only works with --anonymise; add --anonymise")
     if options.pseudonym_key is not None and not options.pseudonym_key.strip():
         raise UsageError("--pseudonym-key is empty; give a secret phrase, or leave it out")
-    if options.baseline is not None and not options.baseline.is_file():
-        raise UsageError(f"--baseline {_not_a_file(options.baseline)}")
-    if not options.responses.is_file():
-        raise ResponsesError(_not_a_file(options.responses))
+    check_inputs(options)
     if options.out.exists() and not options.out.is_dir():
         raise UsageError(f"--out {options.out}: this is a file, not a folder; choose a folder")
     for path in [options.out / name for name in (*RESULT_NAMES, MANIFEST_NAME)]:
@@ -171,7 +172,7 @@ def run_batch(
             "of that name; move the file, or choose another folder with --out"
         )
     _refuse_replacing_inputs(options)
-    source, columns, warnings = _open(options, options.responses, options.name_column)
+    source, columns, warnings = open_source(options, options.responses, options.name_column)
     try:
         stage = StagedFolder(options.out, RESULT_NAMES, (PEOPLE,))
         try:
@@ -188,6 +189,14 @@ def run_batch(
         source.close()
         if progress:
             progress.close()
+
+
+def check_inputs(options: BatchOptions) -> None:
+    """Refuse a responses or baseline file that is missing, a folder or not a file."""
+    if options.baseline is not None and not options.baseline.is_file():
+        raise UsageError(f"--baseline {_not_a_file(options.baseline)}")
+    if not options.responses.is_file():
+        raise ResponsesError(_not_a_file(options.responses))
 
 
 def _not_a_file(path: Path) -> str:
@@ -260,9 +269,10 @@ def _in_folder(path: Path, folder: Path) -> bool | Path:
     return False
 
 
-def _open(
+def open_source(
     options: BatchOptions, path: Path, name_column: str | None, groups: bool = True
 ) -> tuple[ResponsesFile, ColumnMap, list[str]]:
+    """Open the responses (or, with groups=False, the baseline) and match their columns."""
     if is_workbook(path):
         return _open_workbook(options, path, name_column, groups)
     if options.sheet is not None and groups:
@@ -273,18 +283,36 @@ def _open(
     fmt = detect_format(path, options.encoding)
     source = _open_responses(path, fmt, options.source if groups else "auto")
     try:
-        columns = match_columns(
+        columns = _match(
+            options,
             source.header,
-            options.framework,
             str(path),
             options.id_column or source.layout.id_for(source.header),
             name_column,
-            options.group_by if groups else (),
+            groups,
         )
     except BaseException:
         source.close()
         raise
     return source, columns, list(fmt.warnings)
+
+
+def _match(
+    options: BatchOptions,
+    header: list[str],
+    display: str,
+    id_column: str | None,
+    name_column: str | None,
+    groups: bool,
+) -> ColumnMap:
+    """The columns of the responses (by the --mapping file, if any) or of the baseline."""
+    group_by = options.group_by if groups else ()
+    if groups and options.mapping is not None:
+        mapping = load_mapping(options.mapping, options.framework)
+        return apply_mapping(
+            mapping, header, options.framework, display, id_column, name_column, group_by
+        )
+    return match_columns(header, options.framework, display, id_column, name_column, group_by)
 
 
 def _open_workbook(
@@ -293,14 +321,7 @@ def _open_workbook(
     """One sheet of a workbook: --sheet picks the responses' sheet; a baseline's is its first."""
     source = open_workbook(path, options.sheet if groups else None)
     try:
-        columns = match_columns(
-            source.header,
-            options.framework,
-            str(path),
-            options.id_column,
-            name_column,
-            options.group_by if groups else (),
-        )
+        columns = _match(options, source.header, str(path), options.id_column, name_column, groups)
     except NoMatchingColumnsError as exc:
         source.close()
         if options.sheet is not None or not source.other_sheets:
@@ -325,7 +346,7 @@ def _read_baseline(
     """Score the earlier round and remember each person's scaled competency scores."""
     path = options.baseline
     assert path is not None
-    source, columns, more = _open(options, path, None, groups=False)
+    source, columns, more = open_source(options, path, None, groups=False)
     warnings.extend(more)
     try:
         return read_baseline(options.framework, source, columns, writer, show_id)
