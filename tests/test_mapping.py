@@ -151,12 +151,106 @@ def test_bad_mapping_files(name: str, message: str, tmp_path: Path) -> None:
     assert checked.stdout == ""
 
 
-def test_check_on_coded_headings_says_how_to_map_them(tmp_path: Path) -> None:
-    result = run("batch", CODED, "--check")
+CODED_COLUMNS = [
+    "StartDate", "EndDate", "Status", "Progress", "Finished", "ResponseId", "RecipientEmail",
+    "UserLanguage", *(f"Q1_{n}" for n in range(1, 34)), "Q2",
+]  # fmt: skip
+
+
+def letter(column: int) -> str:
+    return ("" if column < 26 else chr(ord("A") + column // 26 - 1)) + chr(ord("A") + column % 26)
+
+
+def item_ids() -> list[str]:
+    return [line.split(":")[0].strip() for line in MAPPING.read_text().splitlines()[3:]]
+
+
+def test_check_on_coded_headings_reports_and_says_how_to_map_them(tmp_path: Path) -> None:
+    # Changed with the starter mapping: --check no longer stops with only a hint on
+    # stderr; it reports what it could find on stdout and says what to do on stderr.
+    result = run("batch", CODED, "--check", "--out", tmp_path / "out")
     assert result.exit_code == 1
-    assert result.stderr.endswith(
-        "Run 'goodpartners template' to see the columns it expects. If the headings are codes "
-        "such as Q1_1, write a column mapping file and pass it with --mapping; the HR guide "
-        "shows how, under 'When the columns are not recognised'\n"
+    unmatched = ", ".join(
+        f"{letter(c)} ('{h}')" for c, h in enumerate(CODED_COLUMNS) if h != "ResponseId"
     )
-    assert result.stdout == ""
+    assert result.stdout.splitlines() == [
+        f"File: {CODED}",
+        "Source: a plain CSV (told from the file)",
+        "Header rows: line 1",
+        "Mapping: none; no column matched automatically",
+        "Columns used:",
+        "  F   'ResponseId' -> id",
+        f"Unmatched columns: {unmatched}",
+        f"Unmatched items: {', '.join(item_ids())}",
+        "Problems: not checked, as no column is matched yet",
+        "Rows that would be scored: 0 of 6",
+    ]
+    assert result.stderr == (
+        f"Error: {CODED}: no column matches a statement of the Good Partners framework; "
+        "write a mapping file (--check --write-mapping map.yaml gives a starter), fill in a "
+        "column for each item, then run with --mapping map.yaml\n"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_check_writes_a_starter_mapping_when_nothing_matches(tmp_path: Path) -> None:
+    written = tmp_path / "map.yaml"
+    result = run("batch", CODED, "--check", "--write-mapping", written)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[3] == "Mapping: none; no column matched automatically"
+    assert result.stderr == (
+        f"Wrote {written} (a starter mapping).\n"
+        f"Error: {CODED}: no column matches a statement of the Good Partners framework; "
+        f"fill in a column for each item in {written}, then run with --mapping {written}\n"
+    )
+    lines = written.read_text(encoding="utf-8").splitlines()
+    assert lines[:7] == [
+        "# goodpartners column mapping: 'goodpartners batch FILE --mapping THIS-FILE'.",
+        "# Each item id is given its column: a heading, or a column letter such as D.",
+        "# A starter: no column matched automatically. For each item, take away the",
+        "# '# ' before its id and put its column in place of '?'; the file's columns",
+        "# are listed at the end.",
+        "id: ResponseId",
+        "items:",
+    ]
+    assert lines[7] == (
+        "  # role-1: ?   # I explain my role to other agencies in one or two clear sentences."
+    )
+    assert [line.split(":")[0] for line in lines[7:40]] == [f"  # {i}" for i in item_ids()]
+    assert lines[40:42] == ["", "# The file's columns, by letter and heading:"]
+    assert lines[42:] == [f"#   {letter(c):<2}  {h}" for c, h in enumerate(CODED_COLUMNS)]
+
+
+def test_an_unfilled_starter_says_it_gives_no_items(tmp_path: Path) -> None:
+    written = tmp_path / "map.yaml"
+    assert run("batch", CODED, "--check", "--write-mapping", written).exit_code == 1
+    for args in (("--check",), ("--out", tmp_path / "out")):
+        result = run("batch", CODED, "--mapping", written, *args)
+        assert result.exit_code == 2
+        assert result.stdout == ""
+        assert result.stderr == (
+            f"Error: {written} gives no items yet; give each item id its column, "
+            "such as 'role-1: Q1_1'\n"
+        )
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_filled_in_starter_scores_as_the_twin(tmp_path: Path) -> None:
+    written = tmp_path / "map.yaml"
+    assert run("batch", CODED, "--check", "--write-mapping", written).exit_code == 1
+    codes = dict(
+        (part.strip() for part in line.split(":")) for line in MAPPING.read_text().splitlines()[3:]
+    )
+    text = written.read_text(encoding="utf-8")
+    for item_id, code in codes.items():
+        assert f"  # {item_id}: ?   # " in text
+        text = text.replace(f"  # {item_id}: ?   # ", f"  {item_id}: {code}   # ")
+    written.write_text(text, encoding="utf-8")
+    checked = run("batch", CODED, "--mapping", written, "--check")
+    assert checked.exit_code == 0, checked.stderr
+    assert checked.stdout.splitlines()[-1] == "Rows that would be scored: 6 of 6"
+    result = run("batch", CODED, "--mapping", written, "--out", tmp_path / "mapped")
+    assert result.exit_code == 0, result.stderr
+    assert run("batch", TWIN, "--out", tmp_path / "twin").exit_code == 0
+    assert scores(tmp_path / "mapped") == scores(tmp_path / "twin")
+    assert len(scores(tmp_path / "mapped")) == 7

@@ -25,6 +25,7 @@ PLATFORMS = {
     "qualtrics-legacy-codes": ("qualtrics", 2, 2),
     "qualtrics-legacy-text": ("qualtrics", 2, 2),
     "surveymonkey": ("surveymonkey", 2, 0),
+    "surveymonkey-condensed": ("surveymonkey", 1, 0),
     "typeform": ("typeform", 1, 0),
     "microsoft-shuffled": ("microsoft", 1, 0),
     "microsoft-anonymous": ("microsoft", 1, 0),
@@ -144,3 +145,20 @@ def test_forcing_a_one_row_layout_on_qualtrics_finds_no_statements(tmp_path: Pat
     )  # fmt: skip
     assert result.exit_code != 0
     assert "no column matches a statement" in result.output
+
+
+def test_surveymonkey_condensed_headings_become_grid_headings() -> None:
+    rows = first_rows(EXPORTS / "platform.surveymonkey-condensed.csv")
+    layout = layout_for("auto", rows)
+    header = layout.combine(rows[:1])
+    assert header[0] == "Respondent ID" and layout.id_for(header) == "Respondent ID"
+    assert header[5].startswith("How often do you do this in multi-agency work? [I explain")
+    assert header[-1] == "Which team are you in?"
+
+
+def test_surveymonkey_header_only_condensed_export_has_one_header_row() -> None:
+    rows = [["Respondent ID", "Collector ID", "Q - S"]]
+    assert detect_source(rows) == "surveymonkey"
+    assert layout_for("auto", rows).header_rows == 1
+    expanded = [rows[0], ["", "", "S"]]
+    assert layout_for("surveymonkey", expanded).header_rows == 2

@@ -13,7 +13,11 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from goodpartners.cli import app
-from goodpartners.team.workbook import cell_text
+from goodpartners.models import Framework
+from goodpartners.team.problems import ProblemLog
+from goodpartners.team.responses import match_columns
+from goodpartners.team.rows import RowScorer
+from goodpartners.team.workbook import cell_text, open_workbook
 
 EXPORTS = Path(__file__).parent / "data" / "exports"
 MS_TEAM = "Which team are you in?"
@@ -50,6 +54,49 @@ def test_workbook_scores_exactly_as_its_csv_twin(
     scores = read_rows(tmp_path / "book" / "scores.csv")
     assert len(scores) == 7
     assert scores == read_rows(tmp_path / "csv" / "scores.csv")
+
+
+@pytest.mark.parametrize(
+    ("workbook", "twin", "source"),
+    [
+        ("workbook.microsoft-anonymous.xlsx", "platform.microsoft-anonymous.twin.csv", "microsoft"),
+        ("workbook.qualtrics.xlsx", "platform.qualtrics-codes.twin.csv", "qualtrics"),
+    ],
+)
+def test_platform_workbook_scores_as_its_clean_twin(
+    tmp_path: Path, workbook: str, twin: str, source: str
+) -> None:
+    assert run("batch", EXPORTS / twin, "--out", tmp_path / "csv").exit_code == 0
+    expected = read_rows(tmp_path / "csv" / "scores.csv")
+    assert len(expected) == 7
+    book = run("batch", EXPORTS / workbook, "--out", tmp_path / "book")
+    assert book.exit_code == 0, book.stderr
+    assert read_rows(tmp_path / "book" / "scores.csv") == expected
+    forced = run("batch", EXPORTS / workbook, "--out", tmp_path / "forced", "--source", source)
+    assert forced.exit_code == 0, forced.stderr
+    assert read_rows(tmp_path / "forced" / "scores.csv") == expected
+
+
+def test_qualtrics_workbook_rows_are_excel_rows_and_all_accounted_for(
+    tmp_path: Path, framework: Framework
+) -> None:
+    path = EXPORTS / "workbook.qualtrics.xlsx"
+    source = open_workbook(path)
+    try:
+        assert source.layout.source == "qualtrics" and source.layout.header_rows == 3
+        assert source.lines.count == 3  # rows 1 to 3 are header, not data
+        columns = match_columns(source.header, framework, str(path), "Response ID")
+        scorer = RowScorer(framework, source, columns, ProblemLog(None))
+        scored = sum(len(chunk.rows) for chunk, _ in scorer.chunks())
+        preview_lines = list(scorer.reader.preview_lines)
+    finally:
+        source.close()
+    assert scored == 6 and scorer.reader.previews == 2
+    assert scorer.lines == 8  # rows 4 to 11
+    assert scorer.rows + scorer.reader.previews == scorer.lines
+    assert preview_lines == [5, 9]  # the same rows as the CSV's lines
+    result = run("batch", path, "--out", tmp_path / "out")
+    assert "Left out 2 preview responses (lines 5 and 9)" in result.output
 
 
 def test_workbook_problems_give_the_sheet_row_and_column_letter(tmp_path: Path) -> None:

@@ -154,14 +154,18 @@ def batch_command(
         sheet=sheet, mapping=mapping,
     )  # fmt: skip
     if check:
-        from goodpartners.team.check import check_batch, write_checked_mapping
+        from goodpartners.errors import NoMatchingColumnsError
+        from goodpartners.team.check import check_batch, unmatched_message, write_checked_mapping
 
         checked = check_batch(options)
         for line in checked.lines:
             typer.echo(line)
         if write_mapping is not None:
             write_checked_mapping(options, checked, write_mapping)
-            typer.echo(f"Wrote {write_mapping} (the column mapping used).", err=True)
+            what = "a starter mapping" if checked.unmatched else "the column mapping used"
+            typer.echo(f"Wrote {write_mapping} ({what}).", err=True)
+        if checked.unmatched:
+            raise NoMatchingColumnsError(unmatched_message(options, checked, write_mapping))
         return
     result = batch.run_batch(options, team_renderers(options.reports), terminal_progress())
     for line in summary_lines(result):

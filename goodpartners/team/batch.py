@@ -270,11 +270,19 @@ def _in_folder(path: Path, folder: Path) -> bool | Path:
 
 
 def open_source(
-    options: BatchOptions, path: Path, name_column: str | None, groups: bool = True
+    options: BatchOptions,
+    path: Path,
+    name_column: str | None,
+    groups: bool = True,
+    allow_none: bool = False,
 ) -> tuple[ResponsesFile, ColumnMap, list[str]]:
-    """Open the responses (or, with groups=False, the baseline) and match their columns."""
+    """Open the responses (or, with groups=False, the baseline) and match their columns.
+
+    With allow_none (--check with no --mapping), columns that match no item give a map
+    with no items rather than NoMatchingColumnsError.
+    """
     if is_workbook(path):
-        return _open_workbook(options, path, name_column, groups)
+        return _open_workbook(options, path, name_column, groups, allow_none)
     if options.sheet is not None and groups:
         raise UsageError(
             f"--sheet {options.sheet}: {path} is read as CSV; --sheet only picks a sheet of a "
@@ -290,6 +298,7 @@ def open_source(
             options.id_column or source.layout.id_for(source.header),
             name_column,
             groups,
+            allow_none,
         )
     except BaseException:
         source.close()
@@ -304,6 +313,7 @@ def _match(
     id_column: str | None,
     name_column: str | None,
     groups: bool,
+    allow_none: bool = False,
 ) -> ColumnMap:
     """The columns of the responses (by the --mapping file, if any) or of the baseline."""
     group_by = options.group_by if groups else ()
@@ -312,16 +322,28 @@ def _match(
         return apply_mapping(
             mapping, header, options.framework, display, id_column, name_column, group_by
         )
-    return match_columns(header, options.framework, display, id_column, name_column, group_by)
+    return match_columns(
+        header, options.framework, display, id_column, name_column, group_by, allow_none
+    )
 
 
 def _open_workbook(
-    options: BatchOptions, path: Path, name_column: str | None, groups: bool
+    options: BatchOptions,
+    path: Path,
+    name_column: str | None,
+    groups: bool,
+    allow_none: bool = False,
 ) -> tuple[ResponsesFile, ColumnMap, list[str]]:
     """One sheet of a workbook: --sheet picks the responses' sheet; a baseline's is its first."""
-    source = open_workbook(path, options.sheet if groups else None)
+    if groups:
+        source = open_workbook(path, options.sheet, options.source)
+    else:
+        source = open_workbook(path)
+    id_column = options.id_column or source.layout.id_for(source.header)
     try:
-        columns = _match(options, source.header, str(path), options.id_column, name_column, groups)
+        columns = _match(
+            options, source.header, str(path), id_column, name_column, groups, allow_none
+        )
     except NoMatchingColumnsError as exc:
         source.close()
         if options.sheet is not None or not source.other_sheets:

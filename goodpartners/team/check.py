@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from goodpartners.errors import NoMatchingColumnsError, UsageError
+from goodpartners.errors import UsageError
 from goodpartners.team.batch import (
     BatchOptions,
     check_inputs,
@@ -21,7 +21,14 @@ from goodpartners.team.batch import (
 from goodpartners.team.layouts import preview_message
 from goodpartners.team.mapping import load_mapping, write_mapping
 from goodpartners.team.problems import ProblemLog
-from goodpartners.team.responses import ColumnMap, ResponsesFile, column_letter, describe_lines
+from goodpartners.team.reader import RowReader
+from goodpartners.team.responses import (
+    CellParser,
+    ColumnMap,
+    ResponsesFile,
+    column_letter,
+    describe_lines,
+)
 from goodpartners.team.rows import RowScorer
 from goodpartners.team.summary import ProblemRow
 from goodpartners.team.totals import TeamTotals
@@ -32,27 +39,28 @@ PROBLEM_ROWS_SHOWN = 5
 
 @dataclass(frozen=True)
 class CheckResult:
-    """What --check found: the report's lines, and the columns, for --write-mapping."""
+    """What --check found: the report's lines, and the columns, for --write-mapping.
+
+    unmatched is true when no column matched an item and no --mapping was given: nothing
+    can be scored, and --write-mapping writes a starter mapping to fill in.
+    """
 
     lines: list[str]
     columns: ColumnMap
+    unmatched: bool = False
+    sheets: str = ""  # when unmatched on a workbook's first sheet: a word about --sheet
 
 
 def check_batch(options: BatchOptions) -> CheckResult:
     """Read the export as a run would, score it in memory, and report; write nothing."""
     check_inputs(options)
-    try:
-        source, columns, warnings = open_source(options, options.responses, options.name_column)
-    except NoMatchingColumnsError as exc:
-        if options.mapping is not None:
-            raise
-        raise NoMatchingColumnsError(
-            f"{exc}. If the headings are codes such as Q1_1, write a column mapping file and "
-            "pass it with --mapping; the HR guide shows how, under 'When the columns are not "
-            "recognised'"
-        ) from None
+    source, columns, warnings = open_source(
+        options, options.responses, options.name_column, allow_none=options.mapping is None
+    )
     try:
         lines = _report(options, source, columns)
+        if not columns.items:
+            return _unmatched(options, source, columns, warnings, lines)
         problems = ProblemLog(
             None,
             f"sheet '{source.sheet}': " if isinstance(source, WorkbookFile) else "",
@@ -76,6 +84,51 @@ def check_batch(options: BatchOptions) -> CheckResult:
         source.close()
 
 
+def _unmatched(
+    options: BatchOptions,
+    source: ResponsesFile,
+    columns: ColumnMap,
+    warnings: list[str],
+    lines: list[str],
+) -> CheckResult:
+    """The rest of the report when no column matched: the rows are counted, not scored."""
+    reader = RowReader(source, columns, ProblemLog(None), CellParser(options.framework.scale))
+    for _ in reader.read():
+        pass
+    lines.append("Problems: not checked, as no column is matched yet")
+    if reader.previews:
+        warnings.append(
+            preview_message(reader.preview_lines, reader.previews, source.layout.platform)
+        )
+    lines += [f"Note: {warning}" for warning in warnings]
+    lines.append(f"Rows that would be scored: 0 of {reader.rows}")
+    sheets = ""
+    if isinstance(source, WorkbookFile) and options.sheet is None and source.other_sheets:
+        shown = ", ".join(f"'{name}'" for name in source.other_sheets[:5])
+        sheets = (
+            f". This is its first sheet, '{source.sheet}'; if the answers are on another "
+            f"({shown}), choose it with --sheet"
+        )
+    return CheckResult(lines, columns, unmatched=True, sheets=sheets)
+
+
+def unmatched_message(options: BatchOptions, result: CheckResult, written: Path | None) -> str:
+    """What to do when no column matched: the one line --check puts on stderr."""
+    start = (
+        f"{options.responses}: no column matches a statement of the "
+        f"{options.framework.title} framework; "
+    )
+    if written is not None:
+        return (
+            f"{start}fill in a column for each item in {written}, "
+            f"then run with --mapping {written}{result.sheets}"
+        )
+    return (
+        f"{start}write a mapping file (--check --write-mapping map.yaml gives a starter), "
+        f"fill in a column for each item, then run with --mapping map.yaml{result.sheets}"
+    )
+
+
 def _report(options: BatchOptions, source: ResponsesFile, columns: ColumnMap) -> list[str]:
     layout = source.layout
     told = "as given by --source" if options.source != "auto" else "told from the file"
@@ -92,6 +145,8 @@ def _report(options: BatchOptions, source: ResponsesFile, columns: ColumnMap) ->
             f"Mapping: {options.mapping} gives {len(columns.items) - auto} items; "
             f"automatic matching found {auto} more in the columns it leaves free"
         )
+    elif not columns.items:
+        lines.append("Mapping: none; no column matched automatically")
     else:
         lines.append("Mapping: none; the columns were matched automatically")
     header = columns.header

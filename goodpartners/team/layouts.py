@@ -1,11 +1,13 @@
 """Survey platform layouts: how many header rows an export has and what they mean.
 
 Most exports have one header row, but Qualtrics writes two or three (export tags,
-question texts, and ImportId JSON) and SurveyMonkey two (questions, then their
-statements). This module tells the platforms apart from the first rows of a file and
-folds a platform's header rows into one header that responses.match_columns can read:
-a matrix row becomes a `Question [Statement]` grid heading. It also knows which
-column holds a platform's respondent id and which rows are preview responses.
+question texts, and ImportId JSON) and SurveyMonkey two in its expanded export
+(questions, then their statements); its condensed export has one, whose matrix columns
+are headed `Question - Statement`. This module tells the platforms apart from the first
+rows of a file and folds a platform's header rows into one header that
+responses.match_columns can read: a matrix row becomes a `Question [Statement]` grid
+heading. It also knows which column holds a platform's respondent id and which rows are
+preview responses.
 
 It imports nothing from the rest of the package, so responses.py can call it.
 """
@@ -79,6 +81,9 @@ class Layout:
         if self.source == "qualtrics":
             pairs = zip(first, second, strict=True)
             return [_statement_heading("", text.strip() or tag) for tag, text in pairs]
+        if self.source == "surveymonkey" and self.header_rows == 1:
+            # The condensed export: one header row, a matrix column `Question - Statement`.
+            return [_statement_heading("", cell) for cell in first]
         if self.source == "surveymonkey":
             return _surveymonkey(first, second)
         if self.source == "typeform":
@@ -151,10 +156,26 @@ def layout_for(source: str, rows: Sequence[Sequence[str]]) -> Layout:
                 status = column
         return Layout("qualtrics", 3 if import_ids else 2, id_heading, status)
     if source == "surveymonkey":
-        return Layout("surveymonkey", 2, "Respondent ID")
+        return Layout("surveymonkey", 1 if _condensed(rows) else 2, "Respondent ID")
     if source == "typeform":
         return Layout("typeform", 1, "#")
     return Layout(source)
+
+
+def _condensed(rows: Sequence[Sequence[str]]) -> bool:
+    """Whether a SurveyMonkey export is condensed: one header row, so its second row is a
+    response, with a value in the Respondent ID column (or there is no second row). The
+    expanded export's second row holds statements, and nothing under Respondent ID."""
+    first = [_key(cell) for cell in rows[0]] if rows else []
+    if "respondentid" not in first:
+        return False
+    second = rows[1] if len(rows) > 1 else ()
+    if any(_key(cell) in _PLAIN_ANSWER - {""} for cell in second):
+        return False
+    column = first.index("respondentid")
+    return not any(cell.strip() for cell in second) or (
+        column < len(second) and bool(second[column].strip())
+    )
 
 
 def detect_source(rows: Sequence[Sequence[str]]) -> str:
@@ -169,7 +190,9 @@ def detect_source(rows: Sequence[Sequence[str]]) -> str:
         column = first.index("startdate")
         if column < len(second) and second[column] == "startdate":
             return "qualtrics"
-    if {"respondentid", "collectorid"} <= keys and any(k in _PLAIN_ANSWER - {""} for k in second):
+    if {"respondentid", "collectorid"} <= keys and (
+        any(k in _PLAIN_ANSWER - {""} for k in second) or _condensed(rows)
+    ):
         return "surveymonkey"
     if rows[0] and rows[0][0].strip() == "#" and keys & {"networkid", "submitdateutc"}:
         return "typeform"

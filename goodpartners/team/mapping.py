@@ -150,6 +150,12 @@ def _entry(path: Path, node: yaml.Node, what: str) -> Entry:
 
 
 def _items(path: Path, node: yaml.Node, framework: Framework) -> dict[str, Entry]:
+    if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null":
+        # A starter from --check --write-mapping, with every item still commented out.
+        first = next((item.id for _, item in framework.items()), "role-1")
+        raise MappingError(
+            f"{path} gives no items yet; give each item id its column, such as '{first}: Q1_1'"
+        )
     if not isinstance(node, yaml.MappingNode):
         raise _fail(path, node, "'items' must list item ids, each with its column")
     known = [item.id for _, item in framework.items()]
@@ -307,6 +313,12 @@ def mapping_yaml(columns: ColumnMap, framework: Framework) -> str:
         "# goodpartners column mapping: 'goodpartners batch FILE --mapping THIS-FILE'.",
         "# Each item id is given its column: a heading, or a column letter such as D.",
     ]
+    if not columns.items:
+        lines += [
+            "# A starter: no column matched automatically. For each item, take away the",
+            "# '# ' before its id and put its column in place of '?'; the file's columns",
+            "# are listed at the end.",
+        ]
     if columns.id_column is not None:
         lines.append(f"id: {_quoted(_column_text(columns.id_column, header))}")
     if columns.name_column is not None:
@@ -314,12 +326,29 @@ def mapping_yaml(columns: ColumnMap, framework: Framework) -> str:
     if columns.groups:
         shown = ", ".join(_quoted(_column_text(c, header)) for _, c in columns.groups)
         lines.append(f"groups: [{shown}]")
+    if not columns.items:
+        return "\n".join(lines + _starter(columns, framework)) + "\n"
     lines.append("items:")
     for item_id, column in columns.items.items():
         lines.append(f"  {item_id}: {_quoted(_column_text(column, header))}")
     for item_id in columns.missing_items:
         lines.append(f"  # {item_id}: no column found")
     return "\n".join(lines) + "\n"
+
+
+def _starter(columns: ColumnMap, framework: Framework) -> list[str]:
+    """A starter's items, all commented out with their statements, and the file's columns."""
+    header = columns.header
+    lines = ["items:"]
+    for _, item in framework.items():
+        lines.append(f"  # {item.id}: ?   # {' '.join(item.text.split())}")
+    lines.append("")
+    lines.append("# The file's columns, by letter and heading:")
+    letters = max((len(column_letter(c)) for c in range(len(header))), default=1)
+    for column, heading in enumerate(header):
+        shown = " ".join(heading.split()) or "(no heading)"
+        lines.append(f"#   {column_letter(column):<{letters}}  {shown}")
+    return lines
 
 
 def write_mapping(path: Path, columns: ColumnMap, framework: Framework) -> Path:

@@ -363,8 +363,13 @@ def match_columns(
     id_column: str | None = None,
     name_column: str | None = None,
     group_by: Sequence[str] = (),
+    allow_none: bool = False,
 ) -> ColumnMap:
-    """Match the header row to the framework's items and to the id, name and group columns."""
+    """Match the header row to the framework's items and to the id, name and group columns.
+
+    With allow_none, a header that matches no item gives a map with no items (for
+    --check's starter mapping) instead of NoMatchingColumnsError.
+    """
     header = tuple(header)
     by_id = {item.id: item.id for _, item in framework.items()}
     index: dict[str, set[str]] = {}
@@ -404,7 +409,7 @@ def match_columns(
                 "delete or rename one of them"
             )
         items[item_id] = column
-    if not items:
+    if not items and not allow_none:
         raise NoMatchingColumnsError(
             f"{source}: no column matches a statement of the {framework.title} framework; "
             "the headings must be item ids or statement texts. "

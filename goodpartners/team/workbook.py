@@ -3,7 +3,9 @@
 One sheet (the first, or the one --sheet names) becomes a `WorkbookFile`: the same
 `ResponsesFile` the CSV pipeline reads, whose rows are lists of strings and whose line
 numbers are the sheet's row numbers, so every rule for a CSV export (column matching,
-cells, problems, every row accounted for) applies unchanged.
+cells, problems, every row accounted for) applies unchanged. A survey platform's header
+rows are told apart and folded into one header as for a CSV file (layouts.py); they are
+header, not data, and keep their sheet row numbers.
 
 Before anything parses the file, it is checked with the standard zipfile module: an old
 .xls, a password-protected workbook, a CSV file with a workbook's name and a workbook
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import re
 import zipfile
 from collections.abc import Iterator, Sequence
@@ -24,6 +27,7 @@ from typing import TYPE_CHECKING
 
 from goodpartners.csvsafe import SafeCsvWriter
 from goodpartners.errors import ResponsesError, UsageError
+from goodpartners.team.layouts import layout_for
 from goodpartners.team.problems import ProblemLog
 from goodpartners.team.responses import PhysicalLines, ResponsesFile, SourceFormat
 
@@ -41,6 +45,7 @@ SCAN_BYTES = 8 * 1024 * 1024
 ENCRYPTED_FLAG = 0x1
 _TEXT_NUMBER = re.compile(r"'\s*[-+]?\d+(?:[.,]\d+)?\s*")
 _MIDNIGHT = dt.time()
+PEEK_ROWS = 2  # the rows after the header that layouts.layout_for looks at
 SAVE_AGAIN = "open it in Excel and save it again as .xlsx, or save it as CSV"
 
 Value = int | float | str | bool | dt.time | dt.date | dt.datetime | dt.timedelta
@@ -67,8 +72,10 @@ def problem_log(writer: SafeCsvWriter, source: ResponsesFile) -> ProblemLog:
     return ProblemLog(writer)
 
 
-def open_workbook(path: Path, sheet: str | None = None) -> WorkbookFile:
-    """Check a workbook, then open one sheet of it and read its header row."""
+def open_workbook(path: Path, sheet: str | None = None, source: str = "auto") -> WorkbookFile:
+    """Check a workbook, then open one sheet of it and read its header row, or the header
+    rows of a platform that writes several (see layouts.py): `source` names the platform,
+    or is "auto" to tell it from the sheet's first rows, as for a CSV file."""
     refuse_unsafe(path)
     book = _load(path)
     try:
@@ -83,15 +90,22 @@ def open_workbook(path: Path, sheet: str | None = None) -> WorkbookFile:
     finally:
         book.close()
     lines = PhysicalLines(iter(()), path, ",")
-    rows = _rows(values, lines, [""] * (start[1] if start else 0), path, name)
-    header = next((row for row in rows if any(cell.strip() for cell in row)), None)
-    if header is None:
+    numbered = _rows(values, [""] * (start[1] if start else 0), path, name)
+    first = next(((n, row) for n, row in numbered if any(cell.strip() for cell in row)), None)
+    if first is None:
         raise ResponsesError(
             f"{path}: sheet '{name}' has no header row; put the headings in its first row, "
             "or choose another sheet with --sheet"
         )
-    lines.boundary = lines.count
+    # The rows after the header tell a platform's layout; they go back to be read again
+    # unless they are further header rows (Qualtrics writes three, SurveyMonkey two).
+    after = list(itertools.islice(numbered, PEEK_ROWS))
+    layout = layout_for(source, [first[1], *(row for _, row in after)])
+    further = after[: layout.header_rows - 1]
+    header = layout.combine([first[1], *(row for _, row in further)])
+    lines.count = lines.boundary = further[-1][0] if further else first[0]
     lines.header = header
+    rows = _counted(itertools.chain(after[len(further) :], numbered), lines)
     # The stream is a placeholder: the rows were read into memory, and there is no text.
     placeholder = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
     return WorkbookFile(
@@ -101,6 +115,7 @@ def open_workbook(path: Path, sheet: str | None = None) -> WorkbookFile:
         stream=placeholder,
         reader=rows,
         lines=lines,
+        layout=layout,
         sheet=name,
         other_sheets=others,
     )
@@ -201,16 +216,25 @@ def _choose_sheet(book: CalamineWorkbook, path: Path, wanted: str | None) -> str
     raise UsageError(f"--sheet {wanted}: {path} has no such sheet; its sheets are {shown}{more}")
 
 
+def _counted(rows: Iterator[tuple[int, list[str]]], lines: PhysicalLines) -> Iterator[list[str]]:
+    """The rows, each numbered in `lines.count` as the spreadsheet numbers it."""
+    for number, row in rows:
+        lines.count = number
+        yield row
+
+
 def _rows(
-    values: Iterator[Sequence[Value]], lines: PhysicalLines, pad: list[str], path: Path, sheet: str
-) -> Iterator[list[str]]:
-    """Each row of the sheet as text, numbered in `lines.count` as the spreadsheet numbers it."""
+    values: Iterator[Sequence[Value]], pad: list[str], path: Path, sheet: str
+) -> Iterator[tuple[int, list[str]]]:
+    """Each row of the sheet as text, with its number as the spreadsheet numbers it."""
     number = 0
     try:
         for row in values:
             number += 1
-            lines.count = number
-            yield pad + [v if v.__class__ is str and v[:1] != "'" else cell_text(v) for v in row]
+            yield (
+                number,
+                pad + [v if v.__class__ is str and v[:1] != "'" else cell_text(v) for v in row],
+            )
     except ResponsesError:
         raise
     except Exception:  # python_calamine's errors are many, and none is the user's to fix

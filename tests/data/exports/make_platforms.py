@@ -87,6 +87,13 @@ def main() -> None:
 
     surveymonkey(people, items, text_answer)
     twin("surveymonkey", [str(11800000000 + n) for n in range(len(people))], people, items)
+    surveymonkey_condensed(people, items, text_answer)
+    twin(
+        "surveymonkey-condensed",
+        [str(11900000000 + n) for n in range(len(people))],
+        people,
+        items,
+    )
 
     typeform(people, items, text_answer)
     twin("typeform", [f"tok{n}x9z" for n in range(len(people))], people, items)
@@ -196,6 +203,26 @@ def surveymonkey(
             + [str(person["team"]), ""]
         )
     write(HERE / "platform.surveymonkey.csv", rows)
+
+
+def surveymonkey_condensed(
+    people: list[Person], items: list[Item], answer: Callable[[Person, Item], str]
+) -> None:
+    """SurveyMonkey condensed: one header row, a matrix column headed "Question - Statement"."""
+    # Source layout: SurveyMonkey "Analyze results > Save as > Export file > All responses
+    # data > CSV", columns "Condensed", cells "Actual answer text". (Some versions head a
+    # matrix column with the question text only; this is the "Question - Statement" form.)
+    meta = ["Respondent ID", "Collector ID", "Start Date", "End Date", "IP Address"]
+    header = meta + [f"{QUESTION} - {i['text']}" for i in items] + ["Which team are you in?"]
+    rows = [header]
+    for n, person in enumerate(people):
+        rows.append(
+            [str(11900000000 + n), "431234567", "03/01/2025 10:00:00 AM", "03/01/2025 10:09:00 AM"]
+            + ["203.0.113.7"]
+            + [answer(person, i) for i in items]
+            + [str(person["team"])]
+        )
+    write(HERE / "platform.surveymonkey-condensed.csv", rows)
 
 
 def typeform(

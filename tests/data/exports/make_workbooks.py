@@ -9,6 +9,11 @@ Run from the repository root: python tests/data/exports/make_workbooks.py
   workbook (ID, Start time, Completion time, Email, Name, then one column per statement,
   cells holding labels), with the statement columns shuffled. Its twin is
   microsoft-forms.csv. A second sheet, "Notes", comes first, so --sheet is needed.
+- workbook.microsoft-anonymous.xlsx: platform.microsoft-anonymous.csv as Microsoft Forms
+  writes an anonymous form's workbook (ID, Start time, Completion time; no Email or Name).
+- workbook.qualtrics.xlsx: platform.qualtrics-codes.csv as a workbook, with its three
+  header rows and two preview responses.
+  Both scored as their platform CSV's twin (run make_platforms.py first).
 - The bad ones: workbook.encrypted.xlsx (a password-protected workbook's OLE container),
   workbook.old.xls (an Excel 97-2003 file's OLE signature) and workbook.csv-renamed.xlsx.
   The zip bomb is built by the test that needs it.
@@ -128,6 +133,51 @@ def microsoft_forms() -> None:
     book.save(HERE / "workbook.microsoft-forms.xlsx")
 
 
+def read_csv(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8-sig", newline="") as stream:
+        return list(csv.reader(stream))
+
+
+def as_number(text: str) -> object:
+    """A cell as Excel keeps it: a whole number as a number, empty as no value."""
+    if text == "":
+        return None
+    return int(text) if text.isdigit() else text
+
+
+def microsoft_anonymous() -> None:
+    """platform.microsoft-anonymous.csv as the workbook Microsoft Forms writes: ID, Start
+    time and Completion time, no Email or Name. Its twin is that CSV's twin."""
+    rows = read_csv(HERE / "platform.microsoft-anonymous.csv")
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Form1"
+    sheet.append(rows[0])
+    for row in rows[1:]:
+        cells: list[object] = [int(row[0])]
+        cells += [datetime.strptime(row[i], "%m/%d/%y %H:%M:%S") for i in (1, 2)]
+        cells += [cell if cell != "" else None for cell in row[3:]]
+        sheet.append(cells)
+    book.save(HERE / "workbook.microsoft-anonymous.xlsx")
+
+
+def qualtrics() -> None:
+    """platform.qualtrics-codes.csv as a workbook: three header rows (export tags, question
+    texts, ImportId JSON), answers and statuses as numbers, two preview responses. Its twin
+    is that CSV's twin."""
+    rows = read_csv(HERE / "platform.qualtrics-codes.csv")
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Sheet1"
+    for row in rows[:3]:
+        sheet.append(row)
+    for row in rows[3:]:
+        sheet.append([as_number(cell) for cell in row])
+    book.save(HERE / "workbook.qualtrics.xlsx")
+
+
 def bad_ones() -> None:
     padding = bytes(512 - len(OLE))
     encrypted = OLE + padding + "EncryptedInfo".encode("utf-16-le") + bytes(64)
@@ -148,6 +198,8 @@ def main() -> None:
     item_ids = list(people[0]["answers"])
     generic(people, item_ids)
     microsoft_forms()
+    microsoft_anonymous()
+    qualtrics()
     bad_ones()
 
 
