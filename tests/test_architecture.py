@@ -125,6 +125,63 @@ def test_starting_the_command_line_loads_no_renderer() -> None:
     assert result.stdout == "[]\n"
 
 
+# What --help and --version must not load: the models (and pydantic under them), the
+# renderers and Jinja2. typer 0.29 does not import rich for our plain help either.
+HEAVY = (
+    "pydantic",
+    "pydantic_core",
+    "goodpartners.models",
+    "jinja2",
+    "goodpartners.render",
+    "rich",
+)
+
+LOADED = """
+import contextlib, io, sys
+heavy = {heavy!r}
+{run}
+print(sorted(m for m in sys.modules if any(m == h or m.startswith(h + '.') for h in heavy)))
+"""
+
+
+def loaded_by(run: str) -> str:
+    code = LOADED.format(heavy=HEAVY, run=run)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    return result.stdout.splitlines()[-1]
+
+
+def test_importing_the_command_line_loads_no_model_renderer_or_pydantic() -> None:
+    assert loaded_by("import goodpartners.cli") == "[]"
+
+
+@pytest.mark.parametrize("option", ["--help", "--version"])
+def test_help_and_version_load_no_model_renderer_or_pydantic(option: str) -> None:
+    run = (
+        f"sys.argv = ['goodpartners', {option!r}]\n"
+        "from goodpartners.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()) as out, "
+        "contextlib.suppress(SystemExit):\n"
+        "    main()\n"
+        "assert out.getvalue().startswith(('Usage:', 'goodpartners ')), out.getvalue()\n"
+    )
+    assert loaded_by(run) == "[]"
+
+
+def test_the_checks_above_see_the_models_when_a_command_runs() -> None:
+    # So the empty lists above mean something: a command that reads a framework loads them.
+    run = (
+        "sys.argv = ['goodpartners', 'framework', 'show']\n"
+        "from goodpartners.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
+        "    main()\n"
+    )
+    loaded = loaded_by(run)
+    assert "'goodpartners.models'" in loaded
+    assert "'pydantic'" in loaded
+
+
 def test_the_check_above_sees_a_renderer_when_one_is_loaded() -> None:
     # So the empty list above means something: drawing a report does load the renderers.
     code = (

@@ -6,7 +6,7 @@ import contextlib
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -28,29 +28,10 @@ from goodpartners.cli.common import (
 from goodpartners.cli.root import app
 from goodpartners.errors import UsageError
 from goodpartners.formats import ReportFormat
-from goodpartners.frameworks import load_framework
-from goodpartners.models import Assessment, Framework, now
-from goodpartners.personal.answers import load_answers
-from goodpartners.personal.history import (
-    discard_draft,
-    draft_in_use,
-    draft_path,
-    find_assessment,
-    find_prep_card,
-    load_draft,
-    new_id,
-    previous_assessment,
-    reflections_for,
-    save_draft,
-    save_new,
-    saved_kind,
-)
-from goodpartners.personal.questionnaire import (
-    Questionnaire,
-    StreamIO,
-    choose_start,
-)
-from goodpartners.personal.report import Report, build_report
+
+if TYPE_CHECKING:  # the core loads when a command runs, not for --help or --version
+    from goodpartners.models import Framework
+    from goodpartners.personal.report import Report
 
 
 @app.command()
@@ -80,6 +61,20 @@ def assess(
     ] = False,
 ) -> None:
     """Answer the questions and get your development report."""
+    from goodpartners.frameworks import load_framework
+    from goodpartners.models import now
+    from goodpartners.personal.answers import load_answers
+    from goodpartners.personal.history import (
+        discard_draft,
+        draft_in_use,
+        draft_path,
+        new_id,
+        previous_assessment,
+        reflections_for,
+        save_new,
+    )
+    from goodpartners.personal.report import build_report
+
     output_format(fmt, output)  # a bad --output fails now, not after the questions
     check_output(output, answers, framework)
     if resume and restart:
@@ -118,6 +113,10 @@ def assess(
 
 def _ask(framework: Framework, quick: bool, name: str | None, resume: bool, restart: bool) -> Any:
     """Run the questionnaire on stdin/stderr, saving a draft after every answer."""
+    from goodpartners.models import Assessment
+    from goodpartners.personal.history import draft_path, load_draft, save_draft
+    from goodpartners.personal.questionnaire import Questionnaire, StreamIO, choose_start
+
     io = StreamIO(sys.stdin, sys.stderr)
     fresh = Assessment.start(framework, name=name, quick=quick)
     draft_file = draft_path(framework.id, quick)
@@ -140,6 +139,15 @@ def report_command(
     output: OutputOption = None,
 ) -> None:
     """Show a saved report or prep card again, in any format."""
+    from goodpartners.personal.history import (
+        find_assessment,
+        find_prep_card,
+        previous_assessment,
+        reflections_for,
+        saved_kind,
+    )
+    from goodpartners.personal.report import build_report
+
     check_output(output, assessment, framework)
     if saved_kind(assessment) == "prep card":
         emit_card(find_prep_card(assessment)[1], fmt, output)

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -21,28 +21,19 @@ from goodpartners.errors import (
 )
 from goodpartners.files import write_private
 from goodpartners.formats import SUFFIXES, ReportFormat
-from goodpartners.frameworks import load_framework
-from goodpartners.models import Assessment, Framework, PrepCard
-from goodpartners.personal.history import (
-    SetAside,
-    assessments_dir,
-    drafts_dir,
-    prep_dir,
-    unreadable_history,
-)
-from goodpartners.personal.prep import build_card
-from goodpartners.personal.questionnaire import (
-    InputEnded,
-    SaveAndQuit,
-)
-from goodpartners.personal.report import Report
-from goodpartners.scoring import off_scale
+
+if TYPE_CHECKING:  # the core loads when a command runs, not for --help or --version
+    from typing import TypeVar
+
+    from goodpartners.models import Assessment, Framework, PrepCard
+    from goodpartners.personal.history import SetAside
+    from goodpartners.personal.report import Report
+
+    Draft = TypeVar("Draft", Assessment, PrepCard)
 
 EXIT_DATA = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
-
-Draft = TypeVar("Draft", Assessment, PrepCard)
 
 
 def to_stdout(text: str) -> None:
@@ -133,6 +124,8 @@ def check_output(output: Path | None, *reading: str | Path | None) -> None:
     """Refuse an --output that would replace a file being read, or a saved result."""
     if output is None:
         return
+    from goodpartners.personal.history import assessments_dir, drafts_dir, prep_dir
+
     for source in reading:
         if source is not None and _same_file(output, Path(source)):
             raise UsageError(
@@ -199,6 +192,8 @@ OutputOption = Annotated[
 
 def readable(draft: Draft | SetAside | None, what: str) -> Draft | None:
     """A draft to offer, after saying where an unreadable one was moved."""
+    from goodpartners.personal.history import SetAside
+
     if isinstance(draft, SetAside):
         typer.echo(
             f"Warning: your unfinished {what} could not be read ({draft.reason}). "
@@ -211,6 +206,8 @@ def readable(draft: Draft | SetAside | None, what: str) -> Draft | None:
 
 def warn_unreadable() -> None:
     """Say which saved results were left out because they cannot be read."""
+    from goodpartners.personal.history import unreadable_history
+
     for path, reason in unreadable_history():
         typer.echo(f"Warning: left out {path}, which cannot be read ({reason})", err=True)
 
@@ -219,6 +216,8 @@ def warn_unreadable() -> None:
 def stopping(draft_file: Path, start: str, again: str, task: str) -> Iterator[None]:
     """Turn q, the end of the input and Ctrl-C into a message that says where the answers
     are and how to carry on, and the exit code for each: 0, 1 and 130."""
+    from goodpartners.personal.questionnaire import InputEnded, SaveAndQuit
+
     try:
         yield
     except SaveAndQuit:
@@ -247,6 +246,9 @@ def stopping(draft_file: Path, start: str, again: str, task: str) -> Iterator[No
 
 def framework_for(saved: Assessment, framework: str | None) -> Framework:
     """The framework a saved assessment was made with, or the one asked for."""
+    from goodpartners.frameworks import load_framework
+    from goodpartners.scoring import off_scale
+
     try:
         chosen = load_framework(framework or saved.framework_id)
     except FrameworkNotFoundError:
@@ -267,6 +269,7 @@ def framework_for(saved: Assessment, framework: str | None) -> Framework:
 
 def emit_card(card: PrepCard, fmt: ReportFormat | None, output: Path | None) -> None:
     """Render a prep card to --output (private, atomic) or to stdout."""
+    from goodpartners.personal.prep import build_card
     from goodpartners.render import render_card
 
     view = build_card(card)

@@ -4,21 +4,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from goodpartners.cli.common import EXIT_DATA
 from goodpartners.cli.root import app
 from goodpartners.errors import FrameworkError
-from goodpartners.frameworks import (
-    framework_outline,
-    list_frameworks,
-    load_framework,
-    load_framework_file,
-)
-from goodpartners.models import Framework
-from goodpartners.scoring import scoring_rules
+
+if TYPE_CHECKING:  # the core loads when a command runs, not for --help or --version
+    from goodpartners.models import Framework
 
 framework_app = typer.Typer(
     no_args_is_help=True, help="List, show, check and describe competency frameworks."
@@ -42,6 +37,8 @@ def framework_list() -> None:
 
     Shows those that come with the tool and any in your own frameworks folder.
     """
+    from goodpartners.frameworks import list_frameworks, load_framework_file
+
     for entry in list_frameworks():
         try:
             framework = load_framework_file(entry.path)
@@ -63,6 +60,9 @@ def framework_show(
     ] = None,
 ) -> None:
     """Show a framework's themes, competencies and statements."""
+    from goodpartners.frameworks import framework_outline, load_framework
+    from goodpartners.scoring import scoring_rules
+
     framework = load_framework(name)
     typer.echo(framework_outline(framework))
     typer.echo("How scores work: " + scoring_rules(framework))
@@ -78,6 +78,8 @@ def framework_validate(
 
     Lists every problem with its line and column, and exits with 1 if any file has one.
     """
+    from goodpartners.frameworks import load_framework_file
+
     failed = 0
     for path in paths:
         try:
@@ -108,6 +110,8 @@ def framework_schema() -> None:
 
 def framework_json_schema() -> dict[str, Any]:
     """The JSON Schema of the framework format."""
+    from goodpartners.models import Framework
+
     schema = Framework.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "goodpartners competency framework"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -23,26 +23,9 @@ from goodpartners.errors import (
 )
 from goodpartners.files import write_private
 from goodpartners.formats import ReportFormat
-from goodpartners.frameworks import data_home
-from goodpartners.models import Assessment, PrepCard
-from goodpartners.personal.history import (
-    delete_all,
-    delete_assessment,
-    delete_prep_card,
-    export_all,
-    find_assessment,
-    list_assessments,
-    list_prep_cards,
-    saved_kind,
-    unreadable_history,
-)
-from goodpartners.personal.interview import short
-from goodpartners.personal.questionnaire import (
-    InputEnded,
-    StreamIO,
-    ask_yes_no,
-)
-from goodpartners.personal.report import build_report
+
+if TYPE_CHECKING:  # the core loads when a command runs, not for --help or --version
+    from goodpartners.models import Assessment, PrepCard
 
 history_app = typer.Typer(
     no_args_is_help=True, help="See, compare, export and delete your saved results."
@@ -55,12 +38,16 @@ app.add_typer(history_app, name="history")
 @history_app.command("path")
 def history_path() -> None:
     """Show the folder where your results are kept."""
+    from goodpartners.frameworks import data_home
+
     typer.echo(str(data_home()))
 
 
 @history_app.command("list")
 def history_list() -> None:
     """List your saved assessments and prep cards, oldest first."""
+    from goodpartners.personal.history import list_assessments, list_prep_cards, unreadable_history
+
     entries = [(a.finished or a.started, history_line(a)) for _, a in list_assessments()]
     cards = [card for _, card in list_prep_cards()]
     entries += [(c.finished or c.started, prep_line(c)) for c in cards]
@@ -86,6 +73,8 @@ def history_list() -> None:
 
 def prep_line(card: PrepCard) -> str:
     """One line about a saved prep card, and whether it has a reflection."""
+    from goodpartners.personal.interview import short
+
     when = (card.finished or card.started).strftime("%Y-%m-%d %H:%M")
     reflected = "reflected" if card.reflection else "not reflected"
     # Cut the meeting name so the line fits 80 columns.
@@ -117,6 +106,9 @@ def history_compare(
     second: Annotated[str | None, typer.Argument(help="The later assessment id.")] = None,
 ) -> None:
     """Compare two assessments (by default, your last two)."""
+    from goodpartners.personal.history import find_assessment, list_assessments
+    from goodpartners.personal.report import build_report
+
     if (first is None) != (second is None):
         raise UsageError("give two ids to compare, or none for the last two")
     if first is not None and second is not None:
@@ -144,6 +136,8 @@ def history_export(output: OutputOption = None) -> None:
 
     The file has your assessments and your prep cards with their reflections.
     """
+    from goodpartners.personal.history import export_all
+
     check_output(output)
     warn_unreadable()
     text = export_all()
@@ -166,6 +160,14 @@ def history_delete(
 
     A result is an assessment or a prep card; give its id from 'history list'.
     """
+    from goodpartners.personal.history import (
+        delete_all,
+        delete_assessment,
+        delete_prep_card,
+        find_assessment,
+        saved_kind,
+    )
+
     if (assessment is None) == (not all_):
         raise UsageError("give one id to delete, or --all")
     kind = saved_kind(assessment) if assessment is not None else None
@@ -188,6 +190,8 @@ def history_delete(
 
 
 def _confirm(question: str) -> bool:
+    from goodpartners.personal.questionnaire import InputEnded, StreamIO, ask_yes_no
+
     try:
         return ask_yes_no(StreamIO(sys.stdin, sys.stderr), question, default=False)
     except InputEnded:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -23,30 +23,9 @@ from goodpartners.cli.common import (
 from goodpartners.cli.root import app
 from goodpartners.errors import UsageError
 from goodpartners.formats import ReportFormat
-from goodpartners.frameworks import load_framework
-from goodpartners.models import Framework, PrepCard, Reflection, now
-from goodpartners.personal.answers import load_prep_answers, load_reflection_answers
-from goodpartners.personal.history import (
-    discard_prep_draft,
-    draft_in_use,
-    find_prep_card,
-    load_prep_draft,
-    new_id,
-    prep_draft_path,
-    save_new,
-    save_prep_card,
-    save_prep_draft,
-)
-from goodpartners.personal.interview import PrepInterview, ask_reflection, prep_summary
-from goodpartners.personal.prep import (
-    finish_card,
-    parse_meeting_date,
-    reflection_questions,
-)
-from goodpartners.personal.questionnaire import (
-    StreamIO,
-    carry_on,
-)
+
+if TYPE_CHECKING:  # the core loads when a command runs, not for --help or --version
+    from goodpartners.models import Framework, PrepCard
 
 
 @app.command()
@@ -94,6 +73,18 @@ def prep(
     Asks about the meeting, runs the quick check, and helps you plan your role, your
     offer and the hours it needs. After the meeting, run 'goodpartners prep --after ID'.
     """
+    from goodpartners.frameworks import load_framework
+    from goodpartners.models import now
+    from goodpartners.personal.answers import load_prep_answers
+    from goodpartners.personal.history import (
+        discard_prep_draft,
+        draft_in_use,
+        new_id,
+        prep_draft_path,
+        save_new,
+    )
+    from goodpartners.personal.prep import finish_card, parse_meeting_date
+
     output_format(fmt, output)  # a bad --output fails now, not after the questions
     check_output(output, answers, framework)
     if after is not None:
@@ -142,6 +133,11 @@ def _ask_prep(
     restart: bool,
 ) -> PrepCard:
     """Run the prep interview on stdin/stderr, saving a draft after every answer."""
+    from goodpartners.models import PrepCard
+    from goodpartners.personal.history import load_prep_draft, prep_draft_path, save_prep_draft
+    from goodpartners.personal.interview import PrepInterview, prep_summary
+    from goodpartners.personal.questionnaire import StreamIO, carry_on
+
     io = StreamIO(sys.stdin, sys.stderr)
     draft_file = prep_draft_path(framework.id)
     with stopping(draft_file, "goodpartners prep", "goodpartners prep --resume", "meeting prep"):
@@ -161,6 +157,13 @@ def _reflect(
     card_id: str, answers: Path | None, fmt: ReportFormat | None, output: Path | None
 ) -> None:
     """The after-meeting reflection on a saved prep card."""
+    from goodpartners.models import Reflection, now
+    from goodpartners.personal.answers import load_reflection_answers
+    from goodpartners.personal.history import find_prep_card, save_prep_card
+    from goodpartners.personal.interview import ask_reflection
+    from goodpartners.personal.prep import reflection_questions
+    from goodpartners.personal.questionnaire import StreamIO
+
     path, card = find_prep_card(card_id)
     if answers is not None:
         replies = load_reflection_answers(answers, reflection_questions(card))

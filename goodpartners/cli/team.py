@@ -9,7 +9,6 @@ import typer
 
 from goodpartners.cli.common import FrameworkOption
 from goodpartners.cli.root import app
-from goodpartners.frameworks import load_framework
 
 
 @app.command("template")
@@ -36,6 +35,8 @@ def template_command(
 
     Build a form or a shared spreadsheet from them; 'goodpartners batch' scores its export.
     """
+    from goodpartners.frameworks import load_framework
+
     if template_format == "csv":
         from goodpartners.team.responses import write_template
 
@@ -144,6 +145,7 @@ def batch_command(
 
     if write_mapping is not None and not check:
         raise UsageError("--write-mapping only works with --check; add --check")
+    from goodpartners.frameworks import load_framework
     from goodpartners.render.team import summary_lines, team_renderers, terminal_progress
     from goodpartners.team import batch
 
