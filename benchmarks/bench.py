@@ -1,20 +1,30 @@
-"""Time `goodpartners batch` against a plain pandas script on the same synthetic data.
+"""Time `goodpartners batch` against plain pandas and polars scripts on the same data.
 
 Usage:
     python benchmarks/bench.py [--sizes 10000 1000000] [--runs 5]
-        [--pandas-python /tmp/benchvenv/bin/python] [--data /tmp/goodpartners-bench]
+        [--tools goodpartners pandas polars] [--no-large]
+        [--pandas-python /tmp/benchvenv/bin/python] [--polars-python PYTHON]
+        [--data /tmp/goodpartners-bench] [--startup] [--check]
 
 Each run is a fresh subprocess, so start-up time counts. Wall time is measured
 around the subprocess; peak memory is the child's own maximum resident set size
-(os.wait4). The two tools take turns, run after run, so drift hits both alike.
-Prints a Markdown table of medians and the ratio goodpartners / pandas.
-See benchmarks/README.md for how to set up the pandas environment.
+(os.wait4). The tools take turns, run after run, so drift hits all alike.
+Prints a Markdown table of medians and the ratios goodpartners / each other tool.
+
+--startup also times `goodpartners --help` against a bare
+`python -c "import typer, rich.console, pydantic, yaml"` (the floor set by its
+dependencies). --check first scores a small generated file with every tool and
+checks that each person's competency scores in the reference CSVs equal
+goodpartners' scores.csv (to 1e-9; both are rounded to 2 places).
+See benchmarks/README.md for how to set up the pandas and polars environment.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import json
+import math
 import os
 import shutil
 import statistics
@@ -26,11 +36,12 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 FRAMEWORK = ROOT / "frameworks" / "good-partners.yaml"
+LARGE = 1_000_000
 
 
-def run_once(command: list[str], out: Path) -> tuple[float, float]:
+def run_once(command: list[str], out: Path | None) -> tuple[float, float]:
     """Wall seconds and peak resident memory (MB) of one fresh subprocess."""
-    if out.exists():
+    if out is not None and out.exists():
         shutil.rmtree(out) if out.is_dir() else out.unlink()
     start = time.perf_counter()
     child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -57,13 +68,145 @@ def ensure_data(folder: Path, size: int, seed: int) -> Path:
     return path
 
 
+def goodpartners_script() -> str:
+    """The `goodpartners` console script installed beside this Python."""
+    script = Path(sys.executable).parent / "goodpartners"
+    return str(script) if script.exists() else shutil.which("goodpartners") or "goodpartners"
+
+
+def tool_commands(args: argparse.Namespace, data: Path) -> dict[str, tuple[list[str], Path]]:
+    """The command and output path of each tool chosen with --tools."""
+    every = {
+        "goodpartners": (
+            [sys.executable, "-m", "goodpartners", "batch", str(data),
+             "--out", str(args.data / "gp-out"), *args.gp_args.split()],
+            args.data / "gp-out",
+        ),
+        "pandas": (
+            [args.pandas_python, str(HERE / "pandas_reference.py"), str(data),
+             str(FRAMEWORK), str(args.data / "pandas-out.csv")],
+            args.data / "pandas-out.csv",
+        ),
+        "polars": (
+            [args.polars_python or args.pandas_python, str(HERE / "polars_reference.py"),
+             str(data), str(FRAMEWORK), str(args.data / "polars-out.csv")],
+            args.data / "polars-out.csv",
+        ),
+    }  # fmt: skip
+    return {name: every[name] for name in args.tools}
+
+
+def measure(label: str, commands: dict[str, tuple[list[str], Path | None]], runs: int) -> dict:
+    """Run the commands in turn, `runs` times each; medians, minima and peaks."""
+    walls: dict[str, list[float]] = {name: [] for name in commands}
+    peaks: dict[str, list[float]] = {name: [] for name in commands}
+    for run in range(runs):
+        for name, (command, out) in commands.items():
+            wall, peak = run_once(command, out)
+            walls[name].append(wall)
+            peaks[name].append(peak)
+            print(f"{label:>9} {name:<12} run {run + 1}: {wall:.3f} s {peak:.0f} MB",
+                  file=sys.stderr)  # fmt: skip
+    row: dict = {"rows": label, "runs": runs, "tools": list(commands)}
+    for name in commands:
+        row[f"{name}_median_s"] = statistics.median(walls[name])
+        row[f"{name}_min_s"] = min(walls[name])
+        row[f"{name}_peak_mb"] = max(peaks[name])
+    first = next(iter(commands))
+    for name in list(commands)[1:]:
+        row[f"ratio_{name}"] = row[f"{first}_median_s"] / row[f"{name}_median_s"]
+    return row
+
+
+def print_table(rows: list[dict]) -> None:
+    """One Markdown table per set of tools: medians, ratios and peaks."""
+    by_tools: dict[tuple[str, ...], list[dict]] = {}
+    for row in rows:
+        by_tools.setdefault(tuple(row["tools"]), []).append(row)
+    for tools, group in by_tools.items():
+        first = tools[0]
+        header = ["rows", "runs"] + [f"{t} median (s)" for t in tools]
+        header += [f"{first} / {t}" for t in tools[1:]] + [f"{t} peak (MB)" for t in tools]
+        print("\n| " + " | ".join(header) + " |")
+        print("|" + " ---: |" * len(header))
+        for row in group:
+            label = f"{row['rows']:,}" if isinstance(row["rows"], int) else row["rows"]
+            cells = [label, str(row["runs"])]
+            cells += [f"{row[f'{t}_median_s']:.3f}" for t in tools]
+            cells += [f"{row[f'ratio_{t}']:.2f}" for t in tools[1:]]
+            cells += [f"{row[f'{t}_peak_mb']:.0f}" for t in tools]
+            print("| " + " | ".join(cells) + " |")
+
+
+def read_scores(path: Path, competencies: list[str]) -> dict[str, list[float]]:
+    """Each respondent's competency scores from a CSV (blank means not scored)."""
+    with path.open(encoding="utf-8-sig", newline="") as stream:
+        return {
+            row["respondent"]: [float(row[c]) if row[c] else math.nan for c in competencies]
+            for row in csv.DictReader(stream)
+        }
+
+
+def check(args: argparse.Namespace) -> bool:
+    """Score a small file with every tool; compare per-person competency scores."""
+    data = ensure_data(args.data, args.check_rows, args.seed)
+    commands = tool_commands(args, data)
+    if "goodpartners" not in commands:
+        raise SystemExit("--check needs goodpartners among --tools")
+    for command, out in commands.values():
+        run_once(command, out)
+    with (args.data / "gp-out" / "scores.csv").open(encoding="utf-8-sig") as stream:
+        header = next(csv.reader(stream))
+    competencies = header[1 : header.index(next(h for h in header if h.endswith("_band")))]
+    expected = read_scores(args.data / "gp-out" / "scores.csv", competencies)
+    same = True
+    for name, (_, out) in commands.items():
+        if name == "goodpartners":
+            continue
+        got = read_scores(out, competencies)
+        mismatches = []
+        if got.keys() != expected.keys():
+            mismatches.append(("respondents differ", "", len(got), len(expected)))
+        for person, values in expected.items():
+            if person not in got:
+                continue  # counted above
+            for competency, want, have in zip(competencies, values, got[person], strict=True):
+                both_nan = math.isnan(want) and math.isnan(have)
+                if not both_nan and not abs(want - have) <= 1e-9:
+                    mismatches.append((person, competency, have, want))
+        cells = len(expected) * len(competencies)
+        print(f"check {args.check_rows} rows: {name} vs goodpartners: "
+              f"{len(mismatches)} mismatches in {cells} scores", file=sys.stderr)  # fmt: skip
+        for mismatch in mismatches[:10]:
+            print(f"  {mismatch}", file=sys.stderr)
+        same = same and not mismatches
+    return same
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description="goodpartners batch vs pandas")
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 1_000_000])
+    parser = argparse.ArgumentParser(description="goodpartners batch vs pandas and polars")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, LARGE])
     parser.add_argument("--runs", type=int, default=5, help="runs per tool and size")
+    parser.add_argument(
+        "--tools", nargs="+", default=["goodpartners", "pandas"],
+        choices=["goodpartners", "pandas", "polars"],
+        help="tools to time, in turn; ratios are the first over each other",
+    )  # fmt: skip
+    parser.add_argument("--no-large", action="store_true", help=f"skip sizes >= {LARGE:,}")
+    parser.add_argument(
+        "--large-runs", type=int, help=f"runs for sizes >= {LARGE:,} (default: --runs)"
+    )
+    parser.add_argument(
+        "--large-tools", nargs="+", choices=["goodpartners", "pandas", "polars"],
+        help=f"tools for sizes >= {LARGE:,} (default: --tools)",
+    )  # fmt: skip
+    parser.add_argument("--startup", action="store_true", help="time start-up alone too")
+    parser.add_argument("--check", action="store_true", help="compare scores first")
+    parser.add_argument("--check-rows", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--data", type=Path, default=Path("/tmp/goodpartners-bench"))
     parser.add_argument("--pandas-python", default="/tmp/benchvenv/bin/python")
+    parser.add_argument("--polars-python", help="Python with polars (default: --pandas-python)")
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument(
         "--gp-args", default="", help="extra options for goodpartners batch, e.g. '--group-by team'"
@@ -77,48 +220,27 @@ def main() -> None:
         [sys.executable, "-m", "compileall", "-q", str(ROOT / "goodpartners")], check=True
     )
 
-    results = []
-    for size in args.sizes:
-        data = ensure_data(args.data, size, args.seed)
-        commands = {
-            "goodpartners": [
-                sys.executable, "-m", "goodpartners", "batch", str(data),
-                "--out", str(args.data / "gp-out"), *args.gp_args.split(),
-            ],
-            "pandas": [
-                args.pandas_python, str(HERE / "pandas_reference.py"), str(data),
-                str(FRAMEWORK), str(args.data / "pandas-out.csv"),
-            ],
-        }  # fmt: skip
-        outs = {"goodpartners": args.data / "gp-out", "pandas": args.data / "pandas-out.csv"}
-        walls: dict[str, list[float]] = {name: [] for name in commands}
-        peaks: dict[str, list[float]] = {name: [] for name in commands}
-        for run in range(args.runs):
-            for name, command in commands.items():
-                wall, peak = run_once(command, outs[name])
-                walls[name].append(wall)
-                peaks[name].append(peak)
-                print(f"{size:>9} {name:<12} run {run + 1}: {wall:.3f} s {peak:.0f} MB",
-                      file=sys.stderr)  # fmt: skip
-        row = {"rows": size, "runs": args.runs}
-        for name in commands:
-            row[f"{name}_median_s"] = statistics.median(walls[name])
-            row[f"{name}_min_s"] = min(walls[name])
-            row[f"{name}_peak_mb"] = max(peaks[name])
-        row["ratio"] = row["goodpartners_median_s"] / row["pandas_median_s"]
-        results.append(row)
+    if args.check and not check(args):
+        print("check FAILED: scores differ (see above)", file=sys.stderr)
 
-    print(
-        "| rows | goodpartners median (s) | pandas median (s) | ratio | "
-        "goodpartners peak (MB) | pandas peak (MB) |"
-    )
-    print("| ---: | ---: | ---: | ---: | ---: | ---: |")
-    for row in results:
-        print(
-            f"| {row['rows']:,} | {row['goodpartners_median_s']:.2f} | "
-            f"{row['pandas_median_s']:.2f} | {row['ratio']:.2f} | "
-            f"{row['goodpartners_peak_mb']:.0f} | {row['pandas_peak_mb']:.0f} |"
-        )
+    results = []
+    if args.startup:
+        commands: dict[str, tuple[list[str], Path | None]] = {
+            "goodpartners --help": ([goodpartners_script(), "--help"], None),
+            "imports": ([sys.executable, "-c", "import typer, rich.console, pydantic, yaml"], None),
+        }
+        results.append(measure("start-up", commands, args.runs))
+    for size in args.sizes:
+        large = size >= LARGE
+        if large and args.no_large:
+            continue
+        data = ensure_data(args.data, size, args.seed)
+        tools = args.large_tools if large and args.large_tools else args.tools
+        runs = args.large_runs if large and args.large_runs else args.runs
+        commands = dict(tool_commands(argparse.Namespace(**{**vars(args), "tools": tools}), data))
+        results.append(measure(size, commands, runs))
+
+    print_table(results)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n")
 
