@@ -9,6 +9,7 @@ import typer
 
 from goodpartners.cli.common import FrameworkOption
 from goodpartners.cli.root import app
+from goodpartners.team.layouts import Source  # plain data only: start-up stays light
 
 
 @app.command("template")
@@ -111,17 +112,7 @@ def batch_command(
         typer.Option(help="The sheet of an Excel workbook to read (default: the first)."),
     ] = None,
     source: Annotated[
-        Literal[
-            "auto",
-            "google",
-            "microsoft",
-            "qualtrics",
-            "surveymonkey",
-            "typeform",
-            "kobo",
-            "limesurvey",
-            "generic",
-        ],
+        Source,
         typer.Option(help="The survey platform that wrote the file (default: told from it)."),
     ] = "auto",
     mapping: Annotated[

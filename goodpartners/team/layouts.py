@@ -22,8 +22,9 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal, get_args
 
-SOURCES = (
+Source = Literal[
     "auto",
     "google",
     "microsoft",
@@ -33,7 +34,8 @@ SOURCES = (
     "kobo",
     "limesurvey",
     "generic",
-)
+]
+SOURCES: tuple[str, ...] = get_args(Source)  # what --source takes; the command line uses Source
 PLATFORM_NAMES = {
     "google": "Google Forms",
     "microsoft": "Microsoft Forms",
