@@ -16,6 +16,7 @@ from goodpartners.models import (
     ScoreResult,
     ThemeResult,
 )
+from goodpartners.reliability import Reliability, analyse, raw_alpha
 
 TOP = 3
 """How many strengths and development priorities a report names."""
@@ -230,11 +231,14 @@ class AlphaAccumulator:
     as psych::alpha's raw_alpha and pingouin.cronbach_alpha(nan_policy='pairwise') do.
     Rows are tallied by their distinct value pattern, so memory stays small however
     many rows there are; sums of small whole numbers are exact in floating point.
+    `rows` counts every row added, those with every value missing too, as psych's
+    n.obs does for the Feldt interval.
     """
 
     k: int
     patterns: Counter[tuple[float | None, ...]] = field(default_factory=Counter)
     max_patterns: int = 20_000
+    rows: int = 0
     _n: list[list[float]] = field(init=False)
     _sx: list[list[float]] = field(init=False)
     _sxy: list[list[float]] = field(init=False)
@@ -246,6 +250,7 @@ class AlphaAccumulator:
 
     def add(self, values: tuple[float | None, ...], weight: int = 1) -> None:
         """Add one respondent's values (already reversed where needed; None is missing)."""
+        self.rows += weight
         self.patterns[values] += weight
         if len(self.patterns) > self.max_patterns:
             self._flush()
@@ -279,13 +284,11 @@ class AlphaAccumulator:
         if self.k < 2:
             return None
         cov = self.covariance()
-        if cov is None:
-            return None
-        total = sum(sum(row) for row in cov)
-        if total <= 0:
-            return None
-        trace = sum(cov[i][i] for i in range(self.k))
-        return (self.k / (self.k - 1)) * (1 - trace / total)
+        return None if cov is None else raw_alpha(cov)
+
+    def reliability(self) -> Reliability:
+        """Alpha with its Feldt interval, and each item's statistics (see reliability.py)."""
+        return analyse(self.covariance() if self.k >= 2 else None, self.rows)
 
 
 def cronbach_alpha(rows: Iterable[Sequence[float | None]]) -> float | None:

@@ -33,6 +33,43 @@ class Stats(SummaryModel):
     max: float | None = None
 
 
+class ItemAnalysis(SummaryModel):
+    """One statement of a competency across the team: its answers and how it fits the others."""
+
+    id: str
+    text: str
+    reverse: bool = Field(description="True when answers are turned round for scoring.")
+    answered: int = Field(description="People who gave a point on the scale.")
+    mean: float | None = Field(
+        description="Average answer as given, before any turning round; None when hidden."
+    )
+    frequencies: dict[str, int] | None = Field(
+        description="People per answer: each scale point, 'n/a' and 'blank'; None when hidden."
+    )
+    hidden_reason: str | None = None
+    r_drop: float | None = Field(
+        description="Corrected item-total correlation: with the sum of the other statements."
+    )
+    alpha_if_dropped: float | None = Field(description="Raw alpha without this statement.")
+    flags: list[str] = Field(default_factory=list, description="Notes for the maintainers.")
+
+
+class ItemPanel(SummaryModel):
+    """A competency's item analysis, as R's psych::alpha gives it."""
+
+    alpha: float | None = Field(description="Raw Cronbach's alpha (pairwise-complete).")
+    n_obs: int = Field(description="People counted for the interval, as psych's n.obs.")
+    ci_lower: float | None = Field(description="Lower end of the 95% Feldt interval.")
+    ci_upper: float | None = Field(description="Upper end of the 95% Feldt interval.")
+    sem: float | None = Field(
+        description="Standard error of measurement on the competency score's scale: "
+        "the SD of people's scores times sqrt(1 - alpha)."
+    )
+    indicative: bool = Field(description="True when alpha is only a rough guide.")
+    indicative_reasons: list[str] = Field(default_factory=list)
+    items: list[ItemAnalysis]
+
+
 class CompetencySummary(SummaryModel):
     """One competency across the team."""
 
@@ -52,6 +89,7 @@ class CompetencySummary(SummaryModel):
     scorable: bool = Field(description="False when too few of its statements have a column.")
     below_middle: int
     share_below_middle: float | None
+    item_panel: ItemPanel | None = None
 
 
 class GroupSummary(SummaryModel):

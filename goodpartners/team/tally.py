@@ -294,6 +294,8 @@ class CompetencyTally:
         self.band_counts: Counter[str] = Counter()
         self.not_scored = 0
         self.alpha = AlphaAccumulator(len(self.present))
+        # Per item (framework order): answer (a point, "n/a" or None for blank) -> people.
+        self.answer_counts: list[Counter[int | str | None]] = [Counter() for _ in self.items]
         # Per group column: value -> [sum of scaled scores, people scored].
         self.group_sums: list[dict[str, list[int]]] = [{} for _ in range(group_count)]
 
@@ -357,8 +359,10 @@ class CompetencyTally:
             else:
                 self.scores[outcome.scaled] += weight
                 self.band_counts[outcome.band] += weight
-            if outcome.answered:
-                self.alpha.add(outcome.reversed, weight)
+            # Every row counts for psych's n.obs, even one with the competency left blank.
+            self.alpha.add(outcome.reversed, weight)
+            for counts, answer in zip(self.answer_counts, outcome.answers, strict=True):
+                counts[answer] += weight
         self.pending.clear()
         for pending, sums in zip(self.group_pending, self.group_sums, strict=True):
             for (value, outcome), weight in pending.items():

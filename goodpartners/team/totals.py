@@ -14,6 +14,7 @@ from operator import itemgetter
 
 from goodpartners.models import Framework, now
 from goodpartners.scoring import scoring_rules
+from goodpartners.team.items import item_panel
 from goodpartners.team.problems import ProblemLog
 from goodpartners.team.reader import Chunk
 from goodpartners.team.responses import ColumnMap
@@ -161,7 +162,7 @@ def team_summary(
     """The team summary of a run: counts, columns, scores, groups, quality and change."""
     framework = totals.framework
     middle = len(framework.bands) // 2
-    competencies, needs = _competencies(framework, scorer.tallies, middle)
+    competencies, needs = _competencies(framework, scorer.tallies, middle, min_group_size)
     groups = _groups(totals, scorer, min_group_size)
     return TeamSummary(
         framework={"id": framework.id, "version": framework.version, "title": framework.title},
@@ -208,7 +209,7 @@ def team_summary(
 
 
 def _competencies(
-    framework: Framework, tallies: Sequence[CompetencyTally], middle: int
+    framework: Framework, tallies: Sequence[CompetencyTally], middle: int, min_group_size: int
 ) -> tuple[dict[str, CompetencySummary], list[TrainingNeed]]:
     """Each competency's summary, and the training needs, the most pressing first."""
     below_ids = {b.id for b in framework.bands[:middle]}
@@ -235,6 +236,14 @@ def _competencies(
             scorable=tally.scorable,
             below_middle=below,
             share_below_middle=share,
+            item_panel=item_panel(
+                competency,
+                tally,
+                framework.scale,
+                n=stats.n,
+                sd=stats.sd,
+                min_group_size=min_group_size,
+            ),
         )
         needs.append(
             TrainingNeed(
