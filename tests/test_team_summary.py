@@ -74,7 +74,10 @@ def test_html_opens_with_the_key_messages(example: Path) -> None:
 def test_plain_words_come_first(example: Path) -> None:
     markdown = text(example, "summary.md")
     assert "| Average | Band | Middle score (median) | Spread (SD) |" in markdown
-    assert "| Competency | Reliability (Cronbach's alpha) | What it means |" in markdown
+    assert (
+        "| Competency | Reliability (Cronbach's alpha) | Likely range (95%) "
+        "| Measurement error | What it means |"
+    ) in markdown
     page = text(example, "summary.html")
     assert "Reliability (Cronbach's alpha)</th>" in page
     assert 'class="num">Spread (SD)</th>' in page

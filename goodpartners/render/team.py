@@ -15,6 +15,7 @@ import jinja2
 
 from goodpartners.files import private_folder_or_none
 from goodpartners.frameworks import cache_home
+from goodpartners.render import team_items as items
 from goodpartners.render.common import change_text, score_text, statistic_text
 from goodpartners.render.html import make_environment
 from goodpartners.scoring import shown
@@ -439,11 +440,22 @@ def render_summary_markdown(summary: TeamSummary) -> str:
     add("")
     add(md(ALPHA_EXPLAINED))
     add("")
-    add("| Competency | Reliability (Cronbach's alpha) | What it means |")
-    add("| --- | ---: | --- |")
-    for c in s.competencies.values():
-        add(f"| {md(c.name)} | {statistic_text(c.alpha)} | {md(alpha_words(c.alpha))} |")
+    add(md(items.RELIABILITY_EXPLAINED))
     add("")
+    add(
+        "| Competency | Reliability (Cronbach's alpha) | Likely range (95%) "
+        "| Measurement error | What it means |"
+    )
+    add("| --- | ---: | ---: | ---: | --- |")
+    for c in s.competencies.values():
+        panel = c.item_panel
+        sem = statistic_text(panel.sem if panel else None)
+        add(
+            f"| {md(c.name)} | {statistic_text(c.alpha)} | {items.range_text(panel)} | {sem} "
+            f"| {md(items.meaning(c, alpha_words(c.alpha)))} |"
+        )
+    add("")
+    _items_markdown(view, add)
 
     add("## Response quality")
     add("")
@@ -462,6 +474,40 @@ def render_summary_markdown(summary: TeamSummary) -> str:
 
     _problems_markdown(view, add)
     return "\n".join(out).rstrip() + "\n"
+
+
+def _items_markdown(view: _View, add: Any) -> None:
+    s = view.s
+    panels = [c for c in s.competencies.values() if c.item_panel and c.item_panel.items]
+    if not panels:
+        return
+    add("## How each statement worked (item analysis)")
+    add("")
+    add(md(items.panel_intro(s)))
+    add("")
+    add(f"Answers: {md(items.scale_key(s))}.")
+    add("")
+    keys = items.answer_keys(s)
+    heads = " | ".join(md(h) for h in items.answer_heads(s))
+    for c in panels:
+        panel = c.item_panel
+        assert panel is not None
+        add(f"### {md(c.name)}")
+        add("")
+        add(md(items.panel_line(c)))
+        add("")
+        add(f"| Statement | Average | {heads} | Goes with the rest | Reliability without it |")
+        add("| --- | ---: | " + " | ".join("---:" for _ in keys) + " | ---: | ---: |")
+        for item in panel.items:
+            cells = [*items.item_cells(item, keys), *items.statistic_cells(item)]
+            add(f"| {md(items.item_label(item))} | " + " | ".join(cells) + " |")
+        add("")
+        flagged = items.flagged(panel)
+        for item, flag in flagged:
+            add(f"- Flagged: **{md(item.id)}**. {md(flag)}")
+        if not flagged:
+            add("No statement is flagged.")
+        add("")
 
 
 def _key_messages_markdown(view: _View, add: Any) -> None:
@@ -655,6 +701,7 @@ def render_summary_html(summary: TeamSummary) -> str:
         s=summary,
         v=_View(summary),
         alpha_explained=ALPHA_EXPLAINED,
+        panel=items,
         key_messages=key_messages,
         data_lines=data_lines,
     )
