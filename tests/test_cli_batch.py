@@ -482,12 +482,14 @@ def test_batch_reliability_in_plain_words(tmp_path: Path) -> None:
     run("batch", ROOT / "examples" / "team-responses.csv", "--out", out)
     markdown = (out / "summary.md").read_text(encoding="utf-8")
     assert (
-        "| Being a critical friend | 0.41 | The items of this competency did not hang together "
-        "for this team, so read its score with care. |"
+        "| Being a critical friend | 0.41 | 0.00 to 0.67 | 0.76 | The items of this competency "
+        "did not hang together for this team, so read its score with care. Indicative only: "
+        "its likely range, 0.00 to 0.67, is wider than 0.3. |"
     ) in markdown
-    assert "| Knowing the key partners | 0.81 | The items of this competency hung together " in (
-        markdown
-    )
+    assert (
+        "| Knowing the key partners | 0.81 | 0.68 to 0.89 | 0.35 | The items of this competency "
+        "hung together well for this team. |"
+    ) in markdown
 
 
 def test_batch_heatmap_only_for_small_named_teams(framework: Framework, tmp_path: Path) -> None:
