@@ -63,12 +63,22 @@ def test_weak_statement_is_flagged_in_every_format(framework: Framework, tmp_pat
         f"It goes with the other statements only weakly ({r_drop:.2f}, below 0.2): "
         "it may measure something else."
     )
-    assert items[2]["flags"][0] == note
+    without = items[2]["alpha_if_dropped"]
+    raise_note = (
+        f"Leaving it out would raise reliability from {panel(out)['alpha']:.2f} to "
+        f"{without:.2f}: check its wording, or whether it belongs in this competency."
+    )
+    assert items[2]["flags"] == [note, raise_note]
     assert [i["flags"] != [] for i in items] == [False, False, True]
+    caveat = (
+        "Alpha is indicative only here, so these flags are a hint, not a finding: "
+        "look again when more people have answered."
+    )
     markdown = (out / "summary.md").read_text(encoding="utf-8")
-    assert f"- Flagged: **role-3**. {note}" in markdown
+    assert f"- Flagged: **role-3**. {note} {raise_note}\n\n{caveat}\n" in markdown
     page = (out / "summary.html").read_text(encoding="utf-8")
-    assert f"<li><strong>Flagged: role-3.</strong> {note}</li>" in page
+    assert f"<li><strong>Flagged: role-3.</strong> {note} {raise_note}</li>" in page
+    assert f'<p class="small">{caveat}</p>' in page
 
 
 def test_statements_that_do_not_vary_have_no_statistics(

@@ -507,6 +507,10 @@ def _items_markdown(view: _View, add: Any) -> None:
             add(f"- Flagged: **{md(item.id)}**. {md(flag)}")
         if not flagged:
             add("No statement is flagged.")
+        caveat = items.flag_caveat(panel)
+        if caveat:
+            add("")
+            add(md(caveat))
         add("")
 
 

@@ -123,7 +123,17 @@ def statistic_cells(item: ItemAnalysis) -> list[str]:
 
 
 def flagged(panel: ItemPanel | None) -> list[tuple[ItemAnalysis, str]]:
-    """Each flagged statement with one note."""
+    """Each flagged statement with its notes."""
     if panel is None:
         return []
-    return [(item, flag) for item in panel.items for flag in item.flags]
+    return [(item, " ".join(item.flags)) for item in panel.items if item.flags]
+
+
+def flag_caveat(panel: ItemPanel | None) -> str:
+    """A warning under the flags when alpha itself is only indicative."""
+    if panel is None or not panel.indicative or not flagged(panel):
+        return ""
+    return (
+        "Alpha is indicative only here, so these flags are a hint, not a finding: "
+        "look again when more people have answered."
+    )
