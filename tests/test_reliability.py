@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+import statistics
 from pathlib import Path
 from typing import Any
 
@@ -323,3 +324,28 @@ def test_items_flagged_at_the_thresholds_as_shown() -> None:
         "or whether it belongs in this competency."
     ]
     assert item_flags(None, None, None) == []
+
+
+@given(st.lists(st.tuples(*[st.integers(min_value=1, max_value=5)] * 4), min_size=3, max_size=40))
+def test_complete_rows_give_the_textbook_statistics(rows: list[tuple[int, ...]]) -> None:
+    """Without missing values: r.drop is the plain correlation with the rest's sum, and
+    alpha if dropped is the alpha of the other columns."""
+    accumulator = AlphaAccumulator(4)
+    for row in rows:
+        accumulator.add(tuple(float(v) for v in row))
+    result = accumulator.reliability()
+    assert result.n_obs == len(rows)
+    for i, item in enumerate(result.items):
+        column = [row[i] for row in rows]
+        rest = [sum(row) - row[i] for row in rows]
+        if len(set(column)) < 2 or len(set(rest)) < 2:
+            continue
+        assert item.r_drop == pytest.approx(statistics.correlation(column, rest), abs=1e-9)
+        others = AlphaAccumulator(3)
+        for row in rows:
+            others.add(tuple(float(v) for j, v in enumerate(row) if j != i))
+        expected = others.alpha()
+        if expected is None:
+            assert item.alpha_if_dropped is None
+        else:
+            assert item.alpha_if_dropped == pytest.approx(expected, abs=1e-9)
