@@ -1,0 +1,152 @@
+"""Time how fast goodpartners starts, against the bare import of its dependencies.
+
+Usage:
+    python benchmarks/startup.py [--runs 7] [--json FILE]
+
+Every run is a fresh process in a pseudo-terminal, as a person would see it. The
+commands take turns, run after run, so drift on a shared machine hits all alike.
+
+- the reference: `python -c "import typer, rich.console, pydantic, yaml"`, timed from
+  spawn until it exits (the floor set by goodpartners' dependencies);
+- `goodpartners --help` and `goodpartners --version`, timed until they exit;
+- `goodpartners assess`, timed from spawn until the first statement's text shows on
+  the terminal (it is then stopped; each run gets its own empty data folder).
+
+Prints each median, the reference, the ratio and PASS or FAIL against its limit
+(1.2x for --help and --version, 1.3x for assess; issue 12). Other scripts can call
+`measure_startup()` and `print_figures()`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import pexpect
+import yaml
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+FRAMEWORK = ROOT / "frameworks" / "good-partners.yaml"
+REFERENCE = "import typer, rich.console, pydantic, yaml"
+LIMITS = {"goodpartners --help": 1.2, "goodpartners --version": 1.2, "goodpartners assess": 1.3}
+
+
+@dataclass
+class Figure:
+    """One command's median start-up against the reference's, and whether it passes."""
+
+    name: str
+    median: float
+    reference: float
+    limit: float
+    runs: list[float]
+
+    @property
+    def ratio(self) -> float:
+        return self.median / self.reference
+
+    @property
+    def passed(self) -> bool:
+        return self.ratio <= self.limit
+
+
+def goodpartners_command() -> list[str]:
+    """The `goodpartners` console script beside this Python, else `python -m goodpartners`."""
+    script = Path(sys.executable).parent / "goodpartners"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "goodpartners"]
+
+
+def first_statement() -> str:
+    """The text of the shipped framework's first statement, which assess asks first."""
+    data = yaml.safe_load(FRAMEWORK.read_text(encoding="utf-8"))
+    return str(data["themes"][0]["competencies"][0]["items"][0]["text"])
+
+
+def time_in_pty(command: list[str], until: str | None, env: dict[str, str]) -> float:
+    """Seconds from spawn until `until` shows on the terminal, or until exit if None."""
+    start = time.perf_counter()
+    child = pexpect.spawn(
+        command[0], command[1:], env=env, encoding="utf-8", timeout=60, dimensions=(24, 80)
+    )
+    try:
+        child.expect(pexpect.EOF if until is None else until)
+        return time.perf_counter() - start
+    finally:
+        child.close(force=True)
+
+
+def measure_startup(runs: int = 7) -> list[Figure]:
+    """Median start-up of --help, --version and assess, against the bare import."""
+    # An editable install compiles on first import; start every command from bytecode.
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", str(ROOT / "goodpartners")], check=True
+    )
+    gp = goodpartners_command()
+    statement = first_statement()
+    commands: dict[str, tuple[list[str], str | None]] = {
+        "reference": ([sys.executable, "-c", REFERENCE], None),
+        "goodpartners --help": ([*gp, "--help"], None),
+        "goodpartners --version": ([*gp, "--version"], None),
+        "goodpartners assess": ([*gp, "assess"], statement),
+    }
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    base = {key: value for key, value in os.environ.items() if key != "NO_COLOR"}
+    base.setdefault("TERM", "xterm-256color")
+    for _ in range(runs + 1):  # the first round warms the disk cache and is dropped
+        for name, (command, until) in commands.items():
+            home = tempfile.mkdtemp(prefix="gp-startup-")
+            try:
+                env = {**base, "GOODPARTNERS_HOME": home}
+                times[name].append(time_in_pty(command, until, env))
+            finally:
+                shutil.rmtree(home, ignore_errors=True)
+    for name in times:
+        del times[name][0]
+    reference = statistics.median(times["reference"])
+    return [
+        Figure(name, statistics.median(times[name]), reference, LIMITS[name], times[name])
+        for name in LIMITS
+    ]
+
+
+def print_figures(figures: list[Figure]) -> bool:
+    """Print each figure with the reference, ratio and PASS/FAIL; True when all pass."""
+    if not figures:
+        return True
+    runs = len(figures[0].runs)
+    print(f"Start-up, medians of {runs} runs in a pseudo-terminal, taking turns")
+    print(f"reference: python -c {REFERENCE!r}: {figures[0].reference * 1000:.0f} ms")
+    for figure in figures:
+        verdict = "PASS" if figure.passed else "FAIL"
+        print(
+            f"{figure.name:<24} {figure.median * 1000:5.0f} ms  "
+            f"{figure.ratio:4.2f}x (limit {figure.limit}x)  {verdict}"
+        )
+    return all(figure.passed for figure in figures)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7, help="runs of each command (default 7)")
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args()
+    figures = measure_startup(args.runs)
+    passed = print_figures(figures)
+    if args.json:
+        rows = [{**asdict(f), "ratio": f.ratio, "passed": f.passed} for f in figures]
+        args.json.write_text(json.dumps(rows, indent=2) + "\n")
+    sys.exit(0 if passed else 1)
+
+
+if __name__ == "__main__":
+    main()
