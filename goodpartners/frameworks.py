@@ -118,13 +118,17 @@ def resolve_framework(name_or_path: str | None) -> Path:
     )
 
 
-def load_framework(name_or_path: str | None = None) -> Framework:
-    """Find, read and validate a framework by name or path."""
+def load_framework(name_or_path: str | None = None, cached: bool = False) -> Framework:
+    """Find, read and validate a framework by name or path.
+
+    With `cached`, a file that passed every check before, and has not changed since,
+    is loaded from the user's cache instead of being checked again (framework_cache.py).
+    """
     path = resolve_framework(name_or_path)
-    return load_framework_file(path)
+    return load_framework_file(path, cached)
 
 
-def load_framework_file(path: Path) -> Framework:
+def load_framework_file(path: Path, cached: bool = False) -> Framework:
     """Read and validate one framework file, raising FrameworkError with every problem."""
     display = str(path)
     try:
@@ -141,6 +145,10 @@ def load_framework_file(path: Path) -> Framework:
         raise _error(
             display, f"cannot read the file ({exc.strerror}); check the path and try again"
         ) from None
+    if cached:
+        from goodpartners.framework_cache import cached_framework
+
+        return cached_framework(path, raw, lambda: parse_framework(raw, display))
     return parse_framework(raw, display)
 
 
