@@ -151,9 +151,7 @@ def print_figures(figures: list[Figure]) -> bool:
         verdict = f"(limit {figure.limit}x)  " + ("PASS" if figure.passed else "FAIL")
         if figure.limit is None:
             verdict = "(for information)"
-        print(
-            f"{figure.name:<26} {figure.median * 1000:5.0f} ms  {figure.ratio:4.2f}x {verdict}"
-        )
+        print(f"{figure.name:<26} {figure.median * 1000:5.0f} ms  {figure.ratio:4.2f}x {verdict}")
     return all(figure.passed for figure in figures)
 
 
