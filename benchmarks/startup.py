@@ -94,7 +94,10 @@ def time_in_pty(command: list[str], until: str | None, env: dict[str, str]) -> t
         command[0], command[1:], env=env, encoding="utf-8", timeout=60, dimensions=(24, 80)
     )
     try:
-        child.expect(pexpect.EOF if until is None else until)
+        if until is None:
+            child.expect(pexpect.EOF)
+        else:
+            child.expect_exact(until)
         wall = time.perf_counter() - start
     finally:
         child.close(force=True)
