@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import os
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import platformdirs
-import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
@@ -27,6 +28,11 @@ from goodpartners.models import (
     Scoring,
     Theme,
 )
+
+if TYPE_CHECKING:
+    # YAML loads only when a file is parsed: a framework found in the cache of checked
+    # frameworks (framework_cache.py) is not, which keeps 'assess' quick to start.
+    import yaml
 
 MAX_FRAMEWORK_BYTES = 1_000_000
 MAX_FRAMEWORK_DEPTH = 32
@@ -118,13 +124,17 @@ def resolve_framework(name_or_path: str | None) -> Path:
     )
 
 
-def load_framework(name_or_path: str | None = None) -> Framework:
-    """Find, read and validate a framework by name or path."""
+def load_framework(name_or_path: str | None = None, cached: bool = False) -> Framework:
+    """Find, read and validate a framework by name or path.
+
+    With `cached`, a file that passed every check before, and has not changed since,
+    is loaded from the user's cache instead of being checked again (framework_cache.py).
+    """
     path = resolve_framework(name_or_path)
-    return load_framework_file(path)
+    return load_framework_file(path, cached)
 
 
-def load_framework_file(path: Path) -> Framework:
+def load_framework_file(path: Path, cached: bool = False) -> Framework:
     """Read and validate one framework file, raising FrameworkError with every problem."""
     display = str(path)
     try:
@@ -141,6 +151,10 @@ def load_framework_file(path: Path) -> Framework:
         raise _error(
             display, f"cannot read the file ({exc.strerror}); check the path and try again"
         ) from None
+    if cached:
+        from goodpartners.framework_cache import cached_framework
+
+        return cached_framework(path, raw, lambda: parse_framework(raw, display))
     return parse_framework(raw, display)
 
 
@@ -160,7 +174,9 @@ def parse_framework(raw: bytes, display: str) -> Framework:
     return framework
 
 
-_CSafeLoader: Any = getattr(yaml, "CSafeLoader", None)
+_LIBYAML = object()
+_CSafeLoader: Any = _LIBYAML
+"""libyaml's loader when PyYAML has it; None forces the pure-Python parser (for tests)."""
 
 
 def _compose_fast(
@@ -171,11 +187,14 @@ def _compose_fast(
     Every start of the tool loads a framework, so this keeps start-up quick; None means
     'use the careful parser', which also gives exact positions for any problem.
     """
-    if _CSafeLoader is None:
+    import yaml
+
+    c_loader = getattr(yaml, "CSafeLoader", None) if _CSafeLoader is _LIBYAML else _CSafeLoader
+    if c_loader is None:
         return None
     try:
         depth = 0
-        for event in yaml.parse(text, Loader=_CSafeLoader):
+        for event in yaml.parse(text, Loader=c_loader):
             if isinstance(event, yaml.AliasEvent):
                 return None
             if isinstance(event, yaml.CollectionStartEvent):
@@ -184,7 +203,7 @@ def _compose_fast(
                     return None
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
-        loader = _CSafeLoader(text)
+        loader = c_loader(text)
         try:
             node = loader.get_single_node()
         finally:
@@ -244,7 +263,7 @@ def _decode(raw: bytes, display: str) -> str:
             line,
             col,
         ) from None
-    control = _NOT_YAML_TEXT.search(text)
+    control = _not_yaml_text().search(text)
     if control is not None:
         at = control.start()
         raise _error(
@@ -257,8 +276,11 @@ def _decode(raw: bytes, display: str) -> str:
     return text
 
 
-# The characters PyYAML refuses before parsing; found here so the message has a place.
-_NOT_YAML_TEXT = yaml.reader.Reader.NON_PRINTABLE
+def _not_yaml_text() -> re.Pattern[str]:
+    """The characters PyYAML refuses before parsing; found here so the message has a place."""
+    import yaml
+
+    return yaml.reader.Reader.NON_PRINTABLE
 
 
 def _looks_like_utf16(raw: bytes) -> bool:
@@ -275,34 +297,42 @@ def _looks_like_utf16(raw: bytes) -> bool:
     return False
 
 
-class _SafeNoAliasLoader(yaml.SafeLoader):
-    """A pure-Python safe loader that refuses aliases, so a 'billion laughs' file cannot expand.
+@functools.cache
+def _no_alias_loader() -> type[yaml.SafeLoader]:
+    """The loader class for _compose, made on first use so that YAML loads only then."""
+    import yaml
 
-    It also limits nesting, because composing is recursive and a file of a
-    hundred thousand '[' would otherwise end in a RecursionError.
-    """
+    class _SafeNoAliasLoader(yaml.SafeLoader):
+        """A pure-Python safe loader that refuses aliases, so a 'billion laughs' file cannot expand.
 
-    _depth = 0
+        It also limits nesting, because composing is recursive and a file of a
+        hundred thousand '[' would otherwise end in a RecursionError.
+        """
 
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
-            raise _Refused(
-                "YAML aliases (*name) are not allowed in a framework; write the text out in full",
-                mark,
-            )
-        if self._depth >= MAX_FRAMEWORK_DEPTH:
-            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
-            raise _Refused(
-                f"the file is nested more than {MAX_FRAMEWORK_DEPTH} levels deep; "
-                "check the indenting and the brackets",
-                mark,
-            )
-        self._depth += 1
-        try:
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
+        _depth = 0
+
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            if self.check_event(yaml.AliasEvent):
+                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+                raise _Refused(
+                    "YAML aliases (*name) are not allowed in a framework; "
+                    "write the text out in full",
+                    mark,
+                )
+            if self._depth >= MAX_FRAMEWORK_DEPTH:
+                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+                raise _Refused(
+                    f"the file is nested more than {MAX_FRAMEWORK_DEPTH} levels deep; "
+                    "check the indenting and the brackets",
+                    mark,
+                )
+            self._depth += 1
+            try:
+                return super().compose_node(parent, index)
+            finally:
+                self._depth -= 1
+
+    return _SafeNoAliasLoader
 
 
 class _Refused(Exception):
@@ -333,7 +363,9 @@ def _compose(text: str, display: str) -> tuple[dict[str, Any], _Positions, list[
     Problems found while reading values (repeated keys, refused tags) are
     returned, not raised, so they are reported with the rest.
     """
-    loader = _SafeNoAliasLoader(text)
+    import yaml
+
+    loader = _no_alias_loader()(text)
     try:
         node = loader.get_single_node()
     except _Refused as exc:
@@ -383,6 +415,8 @@ _TEXT_TAGS = {_YAML + "merge", _YAML + "value"}  # '<<' and '=' are plain text h
 
 def _tag_problem(node: yaml.Node) -> str | None:
     """Why a node's tag is refused, or None; only plain YAML is allowed, never objects."""
+    import yaml
+
     if isinstance(node, yaml.MappingNode):
         allowed = node.tag == _YAML + "map"
     elif isinstance(node, yaml.SequenceNode):
@@ -403,6 +437,8 @@ def _construct(
     problems: list[Problem],
     display: str,
 ) -> Any:
+    import yaml
+
     mark = node.start_mark
     positions.values[path] = (mark.line + 1, mark.column + 1)
     refused = _tag_problem(node)

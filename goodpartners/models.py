@@ -33,7 +33,7 @@ Stamp = Annotated[datetime, AfterValidator(_with_time_zone)]
 class StrictModel(BaseModel):
     """A model that refuses unknown keys, so a typo like `revers:` is an error."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Item(StrictModel):
@@ -307,7 +307,7 @@ Answer = int | Literal["n/a"] | None
 class ResultModel(BaseModel):
     """A scoring result: plain data, ready to render or dump as JSON."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
 
 class CompetencyResult(ResultModel):
@@ -364,7 +364,7 @@ class Reflection(ResultModel):
 class Assessment(BaseModel):
     """One person's answers to a framework, as saved on this computer."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", defer_build=True)
 
     format_version: int = 1
     kind: Literal["assessment"] = "assessment"
@@ -397,17 +397,23 @@ class Assessment(BaseModel):
     ) -> Assessment:
         """A new assessment of this framework: empty, or already answered and finished."""
         started = when or now()
-        return cls(
-            id=assessment_id,
-            name=name,
-            framework_id=framework.id,
-            framework_version=framework.version,
-            framework_title=framework.title,
-            quick=quick,
-            started=started,
-            finished=started if finished else None,
-            answers=answers or {},
-        )
+        values: dict[str, Any] = {
+            "id": assessment_id,
+            "name": name,
+            "framework_id": framework.id,
+            "framework_version": framework.version,
+            "framework_title": framework.title,
+            "quick": quick,
+            "started": started,
+            "finished": started if finished else None,
+            "answers": answers or {},
+        }
+        if answers is None and started.tzinfo is not None:
+            # Nothing here needs checking: the framework was checked, the time has its
+            # zone, the rest is typed. Not building the checker now lets the first
+            # question show sooner (see benchmarks/startup.py).
+            return cls.model_construct(**values)
+        return cls(**values)
 
 
 def now() -> datetime:
@@ -418,7 +424,7 @@ def now() -> datetime:
 class Offer(BaseModel):
     """Something the worker offers at a meeting, and roughly how many hours it needs."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", defer_build=True)
 
     text: str
     hours: float | None = Field(default=None, description="Hours it needs in the next month.")
@@ -427,7 +433,7 @@ class Offer(BaseModel):
 class Partner(BaseModel):
     """Someone who will be at the meeting, and what the worker knows of their objectives."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", defer_build=True)
 
     who: str = Field(description="Organisation and role, for example 'Probation - officer'.")
     objectives: str | None = Field(default=None, description="None until asked.")
@@ -450,7 +456,7 @@ class PrepCard(BaseModel):
     A draft fills in step by step; a field that is None has not been asked yet.
     """
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", defer_build=True)
 
     format_version: int = 1
     kind: Literal["prep"] = "prep"

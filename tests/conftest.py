@@ -33,10 +33,16 @@ FIXED_ANSWERS: dict[str, int | str] = {
 
 
 @pytest.fixture(autouse=True)
-def private_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Every test gets its own empty data folder, never the real one."""
+def private_home(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Every test gets its own empty data and cache folders, never the real ones.
+
+    The cache folder sits outside tmp_path, so tests that list tmp_path do not see it.
+    """
     home = tmp_path / "gp-home"
     monkeypatch.setenv("GOODPARTNERS_HOME", str(home))
+    monkeypatch.setenv("GOODPARTNERS_CACHE", str(tmp_path_factory.mktemp("gp-cache")))
     monkeypatch.delenv("NO_COLOR", raising=False)
     return home
 

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from goodpartners.models import Framework
+
 PACKAGE = Path(__file__).resolve().parent.parent / "goodpartners"
 MAX_CLASS_LINES = 200
 
@@ -167,6 +169,62 @@ def test_help_and_version_load_no_model_renderer_or_pydantic(option: str) -> Non
         "assert out.getvalue().startswith(('Usage:', 'goodpartners ')), out.getvalue()\n"
     )
     assert loaded_by(run) == "[]"
+
+
+# What 'assess' must not load before its first statement shows: the report and the
+# renderers, Jinja2 and rich, the answers-file reader and the prep card. Once the
+# framework has been checked and cached (framework_cache.py), not even YAML.
+BEFORE_FIRST_STATEMENT = (
+    "jinja2",
+    "rich",
+    "goodpartners.render",
+    "goodpartners.personal.report",
+    "goodpartners.personal.answers",
+    "goodpartners.personal.prep",
+    "yaml",
+)
+
+FIRST_STATEMENT = """
+import contextlib, io, json, sys
+heavy = {heavy!r}
+
+class FirstAnswer(io.StringIO):
+    def readline(self, *args):
+        # The tool waits for the first answer: the first statement is on the screen.
+        loaded = sorted(
+            m for m in sys.modules if any(m == h or m.startswith(h + '.') for h in heavy)
+        )
+        print(json.dumps([screen.getvalue(), loaded]), file=sys.__stdout__)
+        raise KeyboardInterrupt
+
+sys.stdin = FirstAnswer()
+sys.argv = ['goodpartners', 'assess']
+from goodpartners.cli import main
+with contextlib.redirect_stderr(io.StringIO()) as screen, contextlib.suppress(SystemExit):
+    main()
+"""
+
+
+@pytest.mark.parametrize("cache", ["cached", "first run"])
+def test_assess_loads_no_report_renderer_or_yaml_before_the_first_statement(
+    cache: str, framework: Framework
+) -> None:
+    import json
+
+    from goodpartners.frameworks import load_framework
+
+    if cache == "cached":
+        load_framework("good-partners", cached=True)
+    code = FIRST_STATEMENT.format(heavy=BEFORE_FIRST_STATEMENT)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    screen, loaded = json.loads(result.stdout.splitlines()[-1])
+    first = next(item for _, item in framework.items())
+    assert screen.rstrip().splitlines()[-3] == first.text
+    expected = [] if cache == "cached" else [m for m in loaded if m.split(".")[0] == "yaml"]
+    assert loaded == expected
+    assert ("yaml" in loaded) == (cache == "first run")
 
 
 def test_the_checks_above_see_the_models_when_a_command_runs() -> None:

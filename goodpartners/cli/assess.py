@@ -61,34 +61,37 @@ def assess(
     ] = False,
 ) -> None:
     """Answer the questions and get your development report."""
+    # Only what the first statement needs loads before it; the rest loads after the
+    # questions, while the person is no longer waiting for the tool to start.
     from goodpartners.frameworks import load_framework
-    from goodpartners.models import now
-    from goodpartners.personal.answers import load_answers
-    from goodpartners.personal.history import (
-        discard_draft,
-        draft_in_use,
-        draft_path,
-        new_id,
-        previous_assessment,
-        reflections_for,
-        save_new,
-    )
-    from goodpartners.personal.report import build_report
+    from goodpartners.personal.history import draft_in_use, draft_path
 
     output_format(fmt, output)  # a bad --output fails now, not after the questions
     check_output(output, answers, framework)
     if resume and restart:
         raise UsageError("choose --resume or --restart, not both")
-    chosen = load_framework(framework)
+    chosen = load_framework(framework, cached=True)
     with contextlib.ExitStack() as held:
         if answers is None:
             held.enter_context(draft_in_use(draft_path(chosen.id, quick), "goodpartners assess"))
         if answers is not None:
+            from goodpartners.personal.answers import load_answers
+
             assessment, warnings = load_answers(answers, chosen, quick, name, "answers")
             for warning in warnings:
                 typer.echo(f"Warning: {warning}", err=True)
         else:
             assessment = _ask(chosen, quick, name, resume, restart)
+        from goodpartners.models import now
+        from goodpartners.personal.history import (
+            discard_draft,
+            new_id,
+            previous_assessment,
+            reflections_for,
+            save_new,
+        )
+        from goodpartners.personal.report import build_report
+
         finished = assessment.finished or now()
         assessment = assessment.model_copy(
             update={"finished": finished, "id": new_id(finished), "skipped": []}

@@ -107,7 +107,7 @@ def prep(
             raise UsageError(
                 f"--date '{when}' is not a date; give it as YYYY-MM-DD, for example 2026-11-14"
             ) from None
-    chosen = load_framework(framework)
+    chosen = load_framework(framework, cached=True)
     if answers is not None:
         card, warnings = load_prep_answers(answers, chosen, today, meeting, meeting_date)
         for warning in warnings:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import os
 import sys
 from typing import Annotated, Any
 
@@ -86,6 +87,12 @@ def _root(
 
 def main() -> None:
     """Entry point for the `goodpartners` console script."""
+    # Pydantic looks for plugins in every installed package's metadata, which costs
+    # more at start-up than reading the framework. A plugin (such as a tracing tool)
+    # would also see every answer a person gives; this tool wants none. typer turns
+    # them off for its own option checks in the same way. A value set by the person
+    # running the tool wins.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     try:
         app()
     except KeyboardInterrupt:  # pragma: no cover - raised before a command runs

@@ -140,8 +140,9 @@ def batch_command(
     from goodpartners.render.team import summary_lines, team_renderers, terminal_progress
     from goodpartners.team import batch
 
+    # --check writes nothing, not even the cache of checked frameworks.
     options = batch.BatchOptions(
-        load_framework(framework), responses, out, id_column, name_column,
+        load_framework(framework, cached=not check), responses, out, id_column, name_column,
         tuple(group_by or ()), min_group_size, anonymise, pseudonym_key,
         batch.ReportChoice(reports), baseline, encoding, strict, source=source,
         sheet=sheet, mapping=mapping,

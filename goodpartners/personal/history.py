@@ -20,7 +20,6 @@ from goodpartners.errors import AnswersError, HistoryError, OutputError
 from goodpartners.files import ensure_private_dir, write_private
 from goodpartners.frameworks import data_home
 from goodpartners.models import Assessment, PrepCard
-from goodpartners.personal.prep import select_reflections
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]+$")
 MAX_SAVED_BYTES = 1_000_000  # a saved result is a few KB; anything bigger is not one of ours
@@ -466,6 +465,9 @@ def discard_prep_draft(framework_id: str) -> None:
 
 def reflections_for(assessment: Assessment, previous: Assessment | None) -> list[PrepCard]:
     """Prep cards whose reflections belong in this assessment's report."""
+    # Loaded here, not at the top: the prep module is not needed to start an assessment.
+    from goodpartners.personal.prep import select_reflections
+
     until = assessment.finished or assessment.started
     since = (previous.finished or previous.started) if previous else None
     cards = [card for _, card in list_prep_cards()]

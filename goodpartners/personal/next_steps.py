@@ -18,7 +18,7 @@ PLAN_WEEKS = 4
 
 
 class _View(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
 
 class PulledDown(_View):

@@ -63,7 +63,7 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 class CardModel(BaseModel):
     """Plain, frozen data for the card renderers."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
 
 class Capacity(CardModel):

@@ -25,7 +25,7 @@ from goodpartners.scoring import band_for, off_scale, score_assessment, scoring_
 class View(BaseModel):
     """Plain, frozen data for templates."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
 
 class BandView(View):
