@@ -127,6 +127,23 @@ def batch_command(
         Path | None,
         typer.Option(help="With --check: also write the column mapping used, as YAML."),
     ] = None,
+    subject_column: Annotated[
+        str | None,
+        typer.Option(help="Multi-rater (360): the column saying who each rating is about."),
+    ] = None,
+    rater_column: Annotated[
+        str | None,
+        typer.Option(
+            help="Multi-rater (360): the column saying how the rater knows them "
+            "(self, manager, peer or partner)."
+        ),
+    ] = None,
+    min_raters: Annotated[
+        int,
+        typer.Option(
+            min=1, help="Multi-rater (360): show a group of raters only if it has this many."
+        ),
+    ] = 3,
 ) -> None:
     """Score a team's responses CSV and write a team summary.
 
@@ -144,7 +161,8 @@ def batch_command(
         load_framework(framework), responses, out, id_column, name_column,
         tuple(group_by or ()), min_group_size, anonymise, pseudonym_key,
         batch.ReportChoice(reports), baseline, encoding, strict, source=source,
-        sheet=sheet, mapping=mapping,
+        sheet=sheet, mapping=mapping, subject_column=subject_column,
+        rater_column=rater_column, min_raters=min_raters,
     )  # fmt: skip
     if check:
         from goodpartners.errors import NoMatchingColumnsError

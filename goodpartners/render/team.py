@@ -23,6 +23,7 @@ from goodpartners.team.summary import HeatmapRow, TeamSummary
 
 if TYPE_CHECKING:
     from goodpartners.models import Assessment, Framework
+    from goodpartners.multirater import OthersView
     from goodpartners.team.batch import BatchResult, Renderers, ReportChoice
 
 # Okabe-Ito orange for the bands below the middle, grey for the middle and Okabe-Ito blue
@@ -735,10 +736,20 @@ def summary_lines(result: BatchResult) -> list[str]:
             )
     if columns.respondent is None:
         lines.append("No respondent id column found, so rows are named by line number.")
-    lines.append(
-        f"Scored {counts.scored} of {counts.rows} rows from {summary.source} "
-        f"against {summary.framework['title']} {summary.framework['version']}."
-    )
+    raters = summary.raters
+    if raters is None:
+        lines.append(
+            f"Scored {counts.scored} of {counts.rows} rows from {summary.source} "
+            f"against {summary.framework['title']} {summary.framework['version']}."
+        )
+    else:
+        lines.append(
+            f"Scored {plural(raters.ratings, 'rating')} of "
+            f"{plural(raters.people, 'person', 'people')} ({counts.rows} rows) from "
+            f"{summary.source} against {summary.framework['title']} "
+            f"{summary.framework['version']}. {raters.rated_by_others} of them have others' "
+            f"ratings shown; the team figures are from {plural(counts.scored, 'self rating')}."
+        )
     if counts.skipped:
         lines.append(f"Skipped {plural(counts.skipped, 'empty row')}.")
     if counts.problems:
@@ -771,9 +782,9 @@ def team_renderers(reports: ReportChoice) -> Renderers:
 
     fmt = ReportFormat(reports.value) if reports is not ReportChoice.none else None
 
-    def person(framework: Framework, assessment: Assessment) -> str:
+    def person(framework: Framework, assessment: Assessment, others: OthersView | None) -> str:
         assert fmt is not None, "people's reports were not asked for"
-        return render(build_report(framework, assessment), fmt)
+        return render(build_report(framework, assessment, others=others), fmt)
 
     return Renderers(person, render_summary_markdown, render_summary_html)
 

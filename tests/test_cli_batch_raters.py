@@ -1,0 +1,195 @@
+"""`goodpartners batch --subject-column --rater-column`: a multi-rater (360) run end to end."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from goodpartners.cli import app
+
+DATA = Path(__file__).parent / "data"
+EXPORTS = DATA / "exports"
+GOLDEN = Path(__file__).parent / "golden" / "batch"
+MINIMAL = DATA / "framework.minimal.yaml"
+RATERS_FRAMEWORK = DATA / "framework.360-raters.yaml"
+MULTI = ("--subject-column", "subject", "--rater-column", "relationship")
+
+
+def run(*args: str | Path) -> Result:
+    return CliRunner().invoke(
+        app, [str(a) for a in args], prog_name="goodpartners", env={"COLUMNS": "80"}
+    )
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as stream:
+        return list(csv.DictReader(stream))
+
+
+def test_360_scores_one_row_per_person(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run("batch", EXPORTS / "360.csv", "--framework", MINIMAL, *MULTI, "--out", out)
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        "Scored 43 ratings of 8 people (43 rows) from 360.csv against Minimal 1.0. 5 of them "
+        "have others' ratings shown; the team figures are from 8 self ratings.\n"
+        "No problems found in the rows.\n"
+        f"Files are in {out}; open summary.html for the team summary.\n"
+    )
+    rows = {row["respondent"]: row for row in read_csv(out / "scores.csv")}
+    assert list(rows) == ["Ana", "Ben", "Cat", "Dan", "Eve", "Fay", "Gus", "Hal"]
+    # By hand, from tests/data/exports/360.csv (see test_multirater.py for the rule).
+    assert rows["Ana"]["c1"] == rows["Ana"]["c1_self"] == "5.00"
+    assert rows["Ana"]["c1_others"] == "3.00"  # (3+3+2 + 4+3+3 + 3) / 7
+    assert rows["Ana"]["c1_peer"] == "2.67"  # 8 / 3
+    assert rows["Ana"]["c1_partner"] == "3.33"  # 10 / 3
+    assert rows["Ana"]["c1_manager"] == "3.00"
+    # c2: one peer skipped it, so 2 peers: peers hidden and partners folded in with them.
+    assert [rows["Ana"][f"c2_{g}"] for g in ("others", "manager", "peer", "partner")] == [
+        "3.33",  # (3+4 + 4+3+4 + 2) / 6
+        "2.00",
+        "",
+        "",
+    ]
+    ben = [rows["Ben"][f"c1_{g}"] for g in ("self", "others", "manager", "peer", "partner")]
+    assert ben == ["4.00", "3.33", "", "", ""]  # only others (3): (3+4+3) / 3
+    assert [rows["Cat"][f"c1_{g}"] for g in ("others", "peer")] == ["", ""]
+    assert rows["Dan"]["c1_others"] == "4.15"  # (4+4+5+4+3 + 13/3+5+4+4) / 9 = 4.148
+    assert rows["Dan"]["c1_partner"] == "4.33"  # (13/3 + 5+4+4) / 4
+    assert [rows["Hal"][f"c1_{g}"] for g in ("others", "manager", "peer")] == ["", "4.00", ""]
+    data = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert data["counts"]["scored"] == 8  # the team figures are the self ratings
+    assert data["columns"]["ignored"] == []
+    # Blind spots (self - others >= 1): Ana on c1 (5 - 3.0), Eve on c2 (5 - 3.3); 5 people
+    # (Ana, Ben, Dan, Eve, Gus) have others shown, as min_group_size 5 needs.
+    assert data["raters"]["blind_spots"] == [
+        {"competency": "c1", "name": "Competency one", "people": 5, "blind_spots": 1,
+         "share": 0.2},
+        {"competency": "c2", "name": "Competency two", "people": 5, "blind_spots": 1,
+         "share": 0.2},
+    ]  # fmt: skip
+
+
+def test_360_scores_golden(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert run("batch", EXPORTS / "360.csv", "--framework", MINIMAL, *MULTI, "--out", out)
+    expected = (GOLDEN / "360-scores.csv").read_bytes()
+    assert (out / "scores.csv").read_bytes() == expected
+
+
+def test_collective_blind_spots_follow_min_group_size(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run(
+        "batch", EXPORTS / "360.csv", "--framework", MINIMAL, *MULTI, "--out", out,
+        "--min-group-size", "6",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    shares = json.loads((out / "summary.json").read_text(encoding="utf-8"))["raters"]
+    assert [(s["people"], s["blind_spots"], s["share"]) for s in shares["blind_spots"]] == [
+        (5, None, None),
+        (5, None, None),
+    ]
+
+
+def test_360_bad_rows_are_problems(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run(
+        "batch", EXPORTS / "360.problems.csv", "--framework", RATERS_FRAMEWORK, *MULTI,
+        "--out", out,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert read_csv(out / "problems.csv") == [
+        {
+            "line": "3",
+            "column": "subject",
+            "value": "",
+            "problem": "'subject' is empty, so this rating is about no one and was not "
+            "scored; fill in who it is about",
+        },
+        {
+            "line": "4",
+            "column": "relationship",
+            "value": "friend",
+            "problem": "not a rater group, so this rating was not scored; use self, manager, "
+            "peer, partner, or add the word to the framework's raters: block",
+        },
+        {
+            "line": "5",
+            "column": "relationship",
+            "value": "",
+            "problem": "'relationship' is empty, so this rating was not scored; fill in "
+            "self, manager, peer or partner",
+        },
+        {
+            "line": "6",
+            "column": "relationship",
+            "value": "Self",
+            "problem": "a second self rating for 'Ana' (the first is on line 2); only the "
+            "first was scored. Remove one of them",
+        },
+        {
+            "line": "10",
+            "column": "",
+            "value": "",
+            "problem": "no statement was answered, so this row was not scored",
+        },
+    ]
+    data = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert data["counts"]["rows"] == 9
+    assert data["counts"]["not_scored"] == 5
+    assert data["raters"]["ratings"] == 4  # self, peer, partner, probation officer (partner)
+    (ana,) = read_csv(out / "scores.csv")
+    assert ana["c1_self"] == "5.00"
+    # 1 peer and 2 partners (one a probation officer, by the framework's raters: block):
+    # others (3) alone, (3 + 3 + 3) / 3 and (3 + 4 + 2) / 3.
+    assert [ana[f"c1_{g}"] for g in ("others", "peer", "partner")] == ["3.00", "", ""]
+    assert ana["c2_others"] == "3.00"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ("--subject-column", "subject"),
+            "Error: --subject-column needs --rater-column too: one says who is rated, the "
+            "other how the rater knows them; give both, or neither\n",
+        ),
+        (
+            ("--rater-column", "relationship"),
+            "Error: --rater-column needs --subject-column too: one says who is rated, the "
+            "other how the rater knows them; give both, or neither\n",
+        ),
+        (
+            ("--subject-column", "c1-1", "--rater-column", "relationship"),
+            "Error: --subject-column c1-1: that column holds the answers to item c1-1; give "
+            "the column that says who is rated, or how the rater knows them\n",
+        ),
+        (
+            ("--subject-column", "subject", "--rater-column", "subject"),
+            "Error: --subject-column and --rater-column are the same column (subject); give "
+            "the column that says who is rated, and the one that says how the rater knows "
+            "them\n",
+        ),
+    ],
+)
+def test_360_usage_errors(tmp_path: Path, args: tuple[str, ...], message: str) -> None:
+    out = tmp_path / "out"
+    result = run("batch", EXPORTS / "360.csv", "--framework", MINIMAL, *args, "--out", out)
+    assert (result.exit_code, result.stderr) == (2, message)
+    assert not out.exists()
+
+
+def test_360_unknown_column(tmp_path: Path) -> None:
+    result = run(
+        "batch", EXPORTS / "360.csv", "--framework", MINIMAL, "--subject-column", "who",
+        "--rater-column", "relationship", "--out", tmp_path / "out",
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert result.stderr.startswith(
+        f"Error: --subject-column who: {EXPORTS / '360.csv'} has no such column; its columns "
+        "are 'id', 'subject', 'relationship'"
+    )
