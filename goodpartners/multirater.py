@@ -346,10 +346,12 @@ def _notes(
     if raters == 0:
         notes.append("Nobody else rated you this time, so only your own scores are shown.")
     elif not any_shown:
+        besides = " besides your manager" if managers else ""
         notes.append(
-            f"{_people(others).capitalize()} other than your manager rated you. Their ratings "
-            f"are shown only when at least {min_raters} people do, so that no one's answers "
-            "can be picked out. Ask more colleagues or partners to rate you next time."
+            f"{_people(others).capitalize()} rated you{besides}. Others' ratings are shown "
+            f"only when at least {min_raters} people give them (not counting a manager), so "
+            "that no one's answers can be picked out. Ask more colleagues or partners to "
+            "rate you next time."
         )
     else:
         notes.append(
@@ -359,8 +361,9 @@ def _notes(
         hidden = any(g.n and not g.shown for v in views if v.others_shown for g in v.groups)
         if hidden:
             notes.append(
-                f"A group of fewer than {min_raters} people is not shown on its own; "
-                "their ratings are counted in 'others' only, so that no one can be picked out."
+                f"Peers and partners are shown as groups only when each has at least "
+                f"{min_raters} people, and showing them would not let anyone work out a "
+                "smaller group. Otherwise they are counted in 'others' only."
             )
         partial = [v.name for v in views if not v.others_shown]
         if partial:

@@ -193,3 +193,42 @@ def test_360_unknown_column(tmp_path: Path) -> None:
         f"Error: --subject-column who: {EXPORTS / '360.csv'} has no such column; its columns "
         "are 'id', 'subject', 'relationship'"
     )
+
+
+def test_360_reports_say_how_others_see_you(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run(
+        "batch", EXPORTS / "360.csv", "--framework", MINIMAL, *MULTI, "--out", out,
+        "--reports", "md",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in (out / "people").iterdir())
+    assert names == [f"{n}.md" for n in ("Ana", "Ben", "Cat", "Dan", "Eve", "Fay", "Gus", "Hal")]
+    ben = (out / "people" / "Ben.md").read_text(encoding="utf-8")
+    assert "| Skill | You | Others | Gap |" in ben
+    assert "| Competency one | 4.0 | 3.3 (3) | +0.7 worth a conversation |" in ben
+    cat = (out / "people" / "Cat.md").read_text(encoding="utf-8")
+    assert "1 person rated you. Others' ratings are shown only when at least 3" in cat
+
+
+def test_360_anonymised_names_no_one(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run(
+        "batch", EXPORTS / "360.csv", "--framework", MINIMAL, *MULTI, "--out", out,
+        "--reports", "md", "--anonymise", "--pseudonym-key", "k",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    scores = (out / "scores.csv").read_text(encoding="utf-8-sig")
+    reports = " ".join(p.read_text(encoding="utf-8") for p in (out / "people").iterdir())
+    for name in ("Ana", "Ben", "Cat", "Hal"):
+        assert name not in scores
+        assert name not in reports
+    assert all(row["respondent"].startswith("p-") for row in read_csv(out / "scores.csv"))
+
+
+def test_a_normal_run_has_no_raters_block(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run("batch", EXPORTS / "360.csv", "--framework", MINIMAL, "--out", out)
+    assert result.exit_code == 0, result.output
+    assert "raters" not in json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert "c1_others" not in (out / "scores.csv").read_text(encoding="utf-8-sig")

@@ -168,8 +168,9 @@ def test_two_peers_and_one_partner_show_only_others(minimal: Framework) -> None:
     assert view.notes == [
         "3 people rated you. 'Others' is the average of everyone but you, each person "
         "counting the same.",
-        "A group of fewer than 3 people is not shown on its own; their ratings are counted "
-        "in 'others' only, so that no one can be picked out.",
+        "Peers and partners are shown as groups only when each has at least 3 people, and "
+        "showing them would not let anyone work out a smaller group. Otherwise they are "
+        "counted in 'others' only.",
     ]
 
 
@@ -179,9 +180,9 @@ def test_two_raters_in_all_show_self_alone(minimal: Framework) -> None:
     assert all(not g.shown for c in view.competencies for g in c.groups)
     assert [c.self_score for c in view.competencies] == [3.0, 3.0]
     assert view.notes == [
-        "1 person other than your manager rated you. Their ratings are shown only when at "
-        "least 3 people do, so that no one's answers can be picked out. Ask more colleagues "
-        "or partners to rate you next time."
+        "1 person rated you. Others' ratings are shown only when at least 3 people give "
+        "them (not counting a manager), so that no one's answers can be picked out. Ask "
+        "more colleagues or partners to rate you next time."
     ]
 
 
