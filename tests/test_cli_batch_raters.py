@@ -232,3 +232,36 @@ def test_a_normal_run_has_no_raters_block(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "raters" not in json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert "c1_others" not in (out / "scores.csv").read_text(encoding="utf-8-sig")
+
+
+@pytest.mark.parametrize(
+    ("min_group_size", "rows"),
+    [
+        ("5", ["| Competency one | 1 | 20% | 5 |", "| Competency two | 1 | 20% | 5 |"]),
+        ("6", ["| Competency one | - | - | 5 |", "| Competency two | - | - | 5 |"]),
+    ],
+)
+def test_summary_shows_the_teams_blind_spots(
+    tmp_path: Path, min_group_size: str, rows: list[str]
+) -> None:
+    out = tmp_path / "out"
+    result = run(
+        "batch", EXPORTS / "360.csv", "--framework", MINIMAL, *MULTI, "--out", out,
+        "--min-group-size", min_group_size,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    text = (out / "summary.md").read_text(encoding="utf-8")
+    section = text.split("## The team's blind spots\n\n", 1)[1].split("\n## ", 1)[0]
+    assert section.splitlines() == [
+        "8 people were rated, in 43 ratings. For each competency, the share of people who "
+        "score themselves at least 1 point higher than others do: the team's blind spots. "
+        "Only people whose own and others' scores are both shown count. A share of fewer "
+        f"than {min_group_size} people is not shown.",
+        "",
+        "| Competency | People with a blind spot | Share | People compared |",
+        "| --- | ---: | ---: | ---: |",
+        *rows,
+        "",
+    ]
+    page = (out / "summary.html").read_text(encoding="utf-8")
+    assert '<h2 id="blind-spots">The team&#39;s blind spots</h2>' in page

@@ -420,6 +420,8 @@ def render_summary_markdown(summary: TeamSummary) -> str:
                 add(f"    - {md(action)}")
     add("")
 
+    _blind_spots_markdown(s, add)
+
     add("## How the scores are spread")
     add("")
     band_heads = " | ".join(md(b["name"]) for b in view.bands)
@@ -463,6 +465,35 @@ def render_summary_markdown(summary: TeamSummary) -> str:
 
     _problems_markdown(view, add)
     return "\n".join(out).rstrip() + "\n"
+
+
+def blind_spots_intro(s: TeamSummary) -> str:
+    """What the collective blind spots are, in plain words (a multi-rater run only)."""
+    raters = s.raters
+    assert raters is not None
+    return (
+        f"{plural(raters.people, 'person', 'people').capitalize()} were rated, in "
+        f"{plural(raters.ratings, 'rating')}. For each competency, the share of people who "
+        f"score themselves at least {raters.blind_spot:g} point"
+        f"{'' if raters.blind_spot == 1 else 's'} higher than others do: the team's "
+        "blind spots. Only people whose own and others' scores are both shown count. "
+        f"A share of fewer than {s.min_group_size} people is not shown."
+    )
+
+
+def _blind_spots_markdown(s: TeamSummary, add: Any) -> None:
+    if s.raters is None:
+        return
+    add("## The team's blind spots")
+    add("")
+    add(md(blind_spots_intro(s)))
+    add("")
+    add("| Competency | People with a blind spot | Share | People compared |")
+    add("| --- | ---: | ---: | ---: |")
+    for share in s.raters.blind_spots:
+        count = "-" if share.blind_spots is None else str(share.blind_spots)
+        add(f"| {md(share.name)} | {count} | {percent(share.share)} | {share.people} |")
+    add("")
 
 
 def _key_messages_markdown(view: _View, add: Any) -> None:
@@ -658,6 +689,7 @@ def render_summary_html(summary: TeamSummary) -> str:
         alpha_explained=ALPHA_EXPLAINED,
         key_messages=key_messages,
         data_lines=data_lines,
+        blind_spots_intro=blind_spots_intro,
     )
 
 

@@ -241,6 +241,7 @@ def raters_summary(
         ratings=ratings,
         rated_by_others=sum(1 for v in views if v.any_shown),
         min_raters=min_raters,
+        blind_spot=framework.scoring.blind_spot,
         blind_spots=shares,
     )
 

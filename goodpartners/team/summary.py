@@ -183,6 +183,7 @@ class RatersSummary(SummaryModel):
     ratings: int = Field(description="Ratings scored, self ratings included.")
     rated_by_others: int = Field(description="People with 'others' shown on some competency.")
     min_raters: int
+    blind_spot: float = Field(description="The gap, in scale points, that is a blind spot.")
     blind_spots: list[BlindSpotShare]
 
 
