@@ -261,7 +261,6 @@ def test_summary_shows_the_teams_blind_spots(
         "| Competency | People with a blind spot | Share | People compared |",
         "| --- | ---: | ---: | ---: |",
         *rows,
-        "",
     ]
     page = (out / "summary.html").read_text(encoding="utf-8")
     assert '<h2 id="blind-spots">The team&#39;s blind spots</h2>' in page
