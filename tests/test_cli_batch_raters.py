@@ -263,4 +263,4 @@ def test_summary_shows_the_teams_blind_spots(
         *rows,
     ]
     page = (out / "summary.html").read_text(encoding="utf-8")
-    assert '<h2 id="blind-spots">The team&#39;s blind spots</h2>' in page
+    assert '<h2 id="blind-spots">The team\'s blind spots</h2>' in page
