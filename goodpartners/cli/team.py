@@ -31,12 +31,38 @@ def template_command(
             "drop-downs; xlsform: a form for KoboToolbox or ODK.",
         ),
     ] = "csv",
+    raters: Annotated[
+        bool,
+        typer.Option(
+            "--raters",
+            help="A multi-rater (360) form: 'Who are you rating?' and 'How do you work "
+            "with them?' columns. CSV only.",
+        ),
+    ] = False,
 ) -> None:
     """Write a blank team CSV and its data dictionary.
 
     Build a form or a shared spreadsheet from them; 'goodpartners batch' scores its export.
     """
     from goodpartners.frameworks import load_framework
+
+    if raters:
+        from goodpartners.errors import UsageError
+        from goodpartners.team.template import write_raters_template
+
+        if template_format != "csv":
+            raise UsageError(
+                f"--raters works with --format csv only, not {template_format}; build the "
+                "form from the CSV and its data dictionary"
+            )
+        csv_path, dictionary = write_raters_template(
+            load_framework(framework), output or Path("responses.csv")
+        )
+        typer.echo(
+            f"Wrote {csv_path} (the columns of a 360 form) and {dictionary} (what they mean).",
+            err=True,
+        )
+        return
 
     if template_format == "csv":
         from goodpartners.team.responses import write_template
