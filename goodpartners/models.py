@@ -299,6 +299,23 @@ class Framework(StrictModel):
     meeting_questions: list[Question] = Field(default_factory=list)
     themes: list[Theme] = Field(min_length=1)
 
+    @field_validator("raters", mode="before")
+    @classmethod
+    def _known_rater_groups(cls, value: Any) -> Any:
+        if not isinstance(value, dict):
+            return value
+        groups = ("self", "manager", "peer", "partner")
+        for word, group in value.items():
+            if not str(word).strip():
+                raise ValueError("a word in raters is empty; write the word your form uses")
+            if group not in groups:
+                raise ValueError(
+                    f"'{word}' means '{group}', which is not a rater group; use "
+                    + ", ".join(groups[:-1])
+                    + f" or {groups[-1]}"
+                )
+        return value
+
     @field_validator("version", mode="before")
     @classmethod
     def _version_as_text(cls, value: Any) -> Any:
