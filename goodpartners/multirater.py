@@ -50,6 +50,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -138,13 +139,12 @@ def rater_scores(framework: Framework, answers: Mapping[str, Answer]) -> dict[st
     return {c.id: c.score for c in result.competencies}
 
 
-class Rating(BaseModel):
+@dataclass(frozen=True, slots=True)
+class Rating:
     """One rater's competency scores, and their relationship to the person rated."""
 
-    model_config = ConfigDict(frozen=True)
-
     group: RaterGroupName
-    scores: dict[str, float | None]
+    scores: Mapping[str, float | None]
 
 
 class View(BaseModel):
@@ -278,7 +278,7 @@ def others_view(
         for group in OTHER_GROUPS:
             is_shown = counts[group] > 0 and (group == "manager" or group in visible)
             groups.append(
-                GroupScore(
+                GroupScore.model_construct(
                     group=group,
                     label=GROUP_LABELS[group],
                     n=counts[group],
@@ -295,7 +295,7 @@ def others_view(
             kind = _gap_kind(gap, scoring.blind_spot, scoring.worth_conversation)
         rwg = agreement(pooled, points) if others_shown else None
         views.append(
-            CompetencyOthers(
+            CompetencyOthers.model_construct(
                 id=cid,
                 name=competency.name,
                 self_score=self_score,

@@ -39,12 +39,12 @@ from goodpartners.team.layouts import preview_message
 from goodpartners.team.mapping import apply_mapping, load_mapping
 from goodpartners.team.problems import ProblemLog
 from goodpartners.team.raters import (
+    BlindSpotTally,
     RaterColumns,
     RaterRows,
     group_cells,
     group_columns,
     rater_columns,
-    raters_summary,
 )
 from goodpartners.team.responses import (
     ColumnMap,
@@ -435,7 +435,7 @@ class _Run:
         self.baseline: Baseline | None = None
         self.pseudonym = pseudonymiser(options.pseudonym_key) if options.anonymise else None
         self.own_lines: dict[str, str] = {}  # multi-rater: each person's own scores.csv row
-        self.views: list[OthersView] = []
+        self.blind_spots = BlindSpotTally(options.framework)  # multi-rater: the team's
         self.ratings = 0  # multi-rater: how others see each person
         self.where: RaterColumns | None = None
         if options.subject_column is not None and options.rater_column is not None:
@@ -515,12 +515,8 @@ class _Run:
     def _raters_summary(self) -> RatersSummary | None:
         if self.where is None:
             return None
-        return raters_summary(
-            self.framework,
-            self.views,
-            self.ratings,
-            self.where.min_raters,
-            self.options.min_group_size,
+        return self.blind_spots.summary(
+            self.ratings, self.where.min_raters, self.options.min_group_size
         )
 
     def _people(self) -> PeopleReports | None:
@@ -547,7 +543,7 @@ class _Run:
         """Each person's row of scores.csv and report, once every rating is in."""
         now = datetime.now(timezone.utc)
         for subject, answers, view in raters.views():
-            self.views.append(view)
+            self.blind_spots.add(view)
             writer.add_person(self.own_lines.pop(subject, None), subject, group_cells(view))
             if people:
                 people.write(subject, subject, answers or {}, now, view)

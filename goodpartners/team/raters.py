@@ -12,9 +12,8 @@ the people's reports, as in a self-assessment run; the other rows only feed the 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from goodpartners.errors import UsageError
@@ -40,7 +39,7 @@ __all__ = [
     "group_cells",
     "group_columns",
     "rater_columns",
-    "raters_summary",
+    "BlindSpotTally",
 ]
 
 
@@ -91,7 +90,7 @@ def group_columns(framework: Framework) -> list[str]:
 class _Person:
     """What is kept about one person as their ratings stream past."""
 
-    ratings: list[Rating] = field(default_factory=list)
+    ratings: list[tuple[RaterGroupName, tuple[float | None, ...]]] = field(default_factory=list)
     self_line: int | None = None
     self_answers: dict[str, Answer] | None = None
 
@@ -143,11 +142,9 @@ class RaterRows:
                     f"{person.self_line}); only the first was scored. Remove one of them",
                 )
                 continue
-            scores = {
-                cid: column[index].score
-                for cid, column in zip(self.competency_ids, outcomes, strict=True)
-            }
-            person.ratings.append(Rating(group=group, scores=scores))
+            # A tuple in framework order is a tenth of a dict's size, and the score floats
+            # are shared with the scored cell patterns, so a rating costs little to keep.
+            person.ratings.append((group, tuple([column[index].score for column in outcomes])))
             self.ratings += 1
             if group == "self":
                 person.self_line = line
@@ -206,44 +203,61 @@ class RaterRows:
 
     def views(self) -> Iterator[tuple[str, dict[str, Answer] | None, OthersView]]:
         """Each person, in the order first seen: their own answers and how others see them."""
+        ids = self.competency_ids
         for subject, person in self.people.items():
-            view = others_view(self.framework, subject, person.ratings, self.where.min_raters)
+            ratings = [
+                Rating(group, dict(zip(ids, scores, strict=True)))
+                for group, scores in person.ratings
+            ]
+            view = others_view(self.framework, subject, ratings, self.where.min_raters)
             yield subject, person.self_answers, view
 
 
-def raters_summary(
-    framework: Framework,
-    views: Sequence[OthersView],
-    ratings: int,
-    min_raters: int,
-    min_group_size: int,
-) -> RatersSummary:
-    """The run's multi-rater figures: the share of people with a blind spot on each
-    competency, among those whose own and others' scores are both shown. A share of fewer
-    than min_group_size people is not shown, as with any group in the team summary."""
-    shares = []
-    for position, (_, competency) in enumerate(framework.competencies()):
-        compared = [v.competencies[position] for v in views]
-        compared = [c for c in compared if c.gap is not None]
-        blind = sum(1 for c in compared if c.gap_kind == "blind spot")
-        enough = len(compared) >= min_group_size and len(compared) > 0
-        shares.append(
-            BlindSpotShare(
-                competency=competency.id,
-                name=competency.name,
-                people=len(compared),
-                blind_spots=blind if enough else None,
-                share=blind / len(compared) if enough else None,
+class BlindSpotTally:
+    """Counts, person by person, who has a blind spot on each competency."""
+
+    def __init__(self, framework: Framework) -> None:
+        self.framework = framework
+        count = framework.competency_count
+        self.compared = [0] * count
+        self.blind = [0] * count
+        self.people = 0
+        self.rated_by_others = 0
+
+    def add(self, view: OthersView) -> None:
+        """Count one person's view."""
+        self.people += 1
+        self.rated_by_others += view.any_shown
+        for position, comp in enumerate(view.competencies):
+            if comp.gap is not None:
+                self.compared[position] += 1
+                self.blind[position] += comp.gap_kind == "blind spot"
+
+    def summary(self, ratings: int, min_raters: int, min_group_size: int) -> RatersSummary:
+        """The run's multi-rater figures: the share of people with a blind spot on each
+        competency, among those whose own and others' scores are both shown. A share of
+        fewer than min_group_size people is not shown, as with any group in the summary."""
+        shares = []
+        for position, (_, competency) in enumerate(self.framework.competencies()):
+            compared, blind = self.compared[position], self.blind[position]
+            enough = compared >= max(1, min_group_size)
+            shares.append(
+                BlindSpotShare(
+                    competency=competency.id,
+                    name=competency.name,
+                    people=compared,
+                    blind_spots=blind if enough else None,
+                    share=blind / compared if enough else None,
+                )
             )
+        return RatersSummary(
+            people=self.people,
+            ratings=ratings,
+            rated_by_others=self.rated_by_others,
+            min_raters=min_raters,
+            blind_spot=self.framework.scoring.blind_spot,
+            blind_spots=shares,
         )
-    return RatersSummary(
-        people=len(views),
-        ratings=ratings,
-        rated_by_others=sum(1 for v in views if v.any_shown),
-        min_raters=min_raters,
-        blind_spot=framework.scoring.blind_spot,
-        blind_spots=shares,
-    )
 
 
 def group_cells(view: OthersView) -> list[str]:
@@ -257,7 +271,12 @@ def group_cells(view: OthersView) -> list[str]:
 
 
 def _two(value: float | None) -> str:
-    """Two decimals, halves rounded up as in scores.csv's other columns (3.125 is 3.13)."""
+    """Two decimals, halves rounded up as in scores.csv's other columns (3.125 is 3.13).
+
+    Scores are means of small whole numbers, never negative, so a half is exact in
+    floating point and the small nudge only guards sums such as 2.675 * 100 = 267.49999.
+    """
     if value is None:
         return ""
-    return str(Decimal(repr(value)).quantize(Decimal("0.01"), ROUND_HALF_UP))
+    hundredths = int(value * 100 + 0.5 + 1e-7)
+    return f"{hundredths // 100}.{hundredths % 100:02d}"
