@@ -264,3 +264,31 @@ def test_summary_shows_the_teams_blind_spots(
     ]
     page = (out / "summary.html").read_text(encoding="utf-8")
     assert '<h2 id="blind-spots">The team\'s blind spots</h2>' in page
+
+
+def test_check_names_the_rater_columns(tmp_path: Path) -> None:
+    result = run("batch", EXPORTS / "360.csv", "--framework", MINIMAL, *MULTI, "--check")
+    assert result.exit_code == 0, result.output
+    assert "  B  'subject' -> who is rated\n" in result.stdout
+    assert "  C  'relationship' -> how the rater knows them\n" in result.stdout
+    assert "Unmatched columns: none\n" in result.stdout
+
+
+def test_a_person_rated_only_by_others_has_blank_own_scores(tmp_path: Path) -> None:
+    export = tmp_path / "noself.csv"
+    export.write_text(
+        "id,subject,relationship,c1-1,c1-2,c1-3,c2-1,c2-2,c2-3\n"
+        "r1,Zed,peer,3,3,3,3,3,3\nr2,Zed,peer,4,4,2,4,4,2\nr3,Zed,partner,5,5,1,5,5,1\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = run("batch", export, "--framework", MINIMAL, *MULTI, "--out", out, "--reports", "md")
+    assert result.exit_code == 0, result.output
+    assert "1 of them has others' ratings shown; the team figures are from 0 self ratings" in (
+        " ".join(result.stderr.split())
+    )
+    rows = (out / "scores.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert rows[1] == "Zed,,,,,,,,,,,4.00,,,,,4.00,,,"  # (3 + 4 + 5) / 3
+    report = (out / "people" / "Zed.md").read_text(encoding="utf-8")
+    assert "You did not rate yourself, so there are no gaps to show." in report
+    assert "| Competency one | - | ███████████████░░░░░ 4.0 |" in report

@@ -72,10 +72,8 @@ def _others(add: Callable[[str], None], report: Report, view: OthersView) -> Non
         add("| --- | --- | --- |")
         for comp in view.competencies:
             theirs = f"{bar(comp.others, low, top)} {score_text(comp.others)}".strip()
-            add(
-                f"| {cell(comp.name)} | {bar(comp.self_score, low, top)} "
-                f"{score_text(comp.self_score)} | {theirs if comp.others_shown else '-'} |"
-            )
+            yours = f"{bar(comp.self_score, low, top)} {score_text(comp.self_score)}".strip()
+            add(f"| {cell(comp.name)} | {yours} | {theirs if comp.others_shown else '-'} |")
         add("")
         add(CHART_CAPTION.format(low=low, high=top))
         add("")

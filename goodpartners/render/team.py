@@ -779,8 +779,9 @@ def summary_lines(result: BatchResult) -> list[str]:
             f"Scored {plural(raters.ratings, 'rating')} of "
             f"{plural(raters.people, 'person', 'people')} ({counts.rows} rows) from "
             f"{summary.source} against {summary.framework['title']} "
-            f"{summary.framework['version']}. {raters.rated_by_others} of them have others' "
-            f"ratings shown; the team figures are from {plural(counts.scored, 'self rating')}."
+            f"{summary.framework['version']}. {raters.rated_by_others} of them "
+            f"{'has' if raters.rated_by_others == 1 else 'have'} others' ratings shown; "
+            f"the team figures are from {plural(counts.scored, 'self rating')}."
         )
     if counts.skipped:
         lines.append(f"Skipped {plural(counts.skipped, 'empty row')}.")

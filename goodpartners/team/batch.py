@@ -171,7 +171,6 @@ def run_batch(
         raise UsageError("--pseudonym-key only works with --anonymise; add --anonymise")
     if options.pseudonym_key is not None and not options.pseudonym_key.strip():
         raise UsageError("--pseudonym-key is empty; give a secret phrase, or leave it out")
-    _check_raters(options)
     check_inputs(options)
     if options.out.exists() and not options.out.is_dir():
         raise UsageError(f"--out {options.out}: this is a file, not a folder; choose a folder")
@@ -227,7 +226,9 @@ def _check_raters(options: BatchOptions) -> None:
 
 
 def check_inputs(options: BatchOptions) -> None:
-    """Refuse a responses or baseline file that is missing, a folder or not a file."""
+    """Refuse a responses or baseline file that is missing, a folder or not a file, and
+    multi-rater options that do not go together."""
+    _check_raters(options)
     if options.baseline is not None and not options.baseline.is_file():
         raise UsageError(f"--baseline {_not_a_file(options.baseline)}")
     if not options.responses.is_file():
