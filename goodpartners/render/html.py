@@ -156,7 +156,11 @@ def _others(report: Report) -> dict[str, object] | None:
         "table_note": otherswords.table_note(columns),
         "table_caption": otherswords.table_caption(columns),
         "columns": columns,
-        "rows": [otherswords.others_row(c, columns) for c in view.competencies],
+        "headings": dict(columns),
+        "rows": [
+            list(zip([key for key, _ in columns], otherswords.others_row(c, columns), strict=True))
+            for c in view.competencies
+        ],
         "findings": otherswords.findings(view),
         "quiet": otherswords.no_gaps(view),
         "you": {c.id: round(fraction(c.self_score, low, high) * 100, 2) for c in view.competencies},
