@@ -292,3 +292,33 @@ def test_a_person_rated_only_by_others_has_blank_own_scores(tmp_path: Path) -> N
     report = (out / "people" / "Zed.md").read_text(encoding="utf-8")
     assert "You did not rate yourself, so there are no gaps to show." in report
     assert "| Competency one | - | ███████████████░░░░░ 4.0 |" in report
+
+
+def test_min_raters_two_shows_smaller_groups(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run(
+        "batch", EXPORTS / "360.csv", "--framework", MINIMAL, *MULTI, "--out", out,
+        "--min-raters", "2",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    rows = {row["respondent"]: row for row in read_csv(out / "scores.csv")}
+    # Hal: a manager (4) and 2 peers (2, 5): now others (3) and the peers are shown.
+    hal = [rows["Hal"][f"c1_{g}"] for g in ("others", "manager", "peer", "partner")]
+    assert hal == ["3.67", "4.00", "3.50", ""]  # (2 + 5 + 4) / 3, (2 + 5) / 2
+    # Ben: 2 peers and 1 partner; showing the peers would give away the one partner.
+    ben = [rows["Ben"][f"c1_{g}"] for g in ("others", "peer", "partner")]
+    assert ben == ["3.33", "", ""]
+
+
+def test_strict_refuses_a_360_with_a_bad_rater(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run(
+        "batch", EXPORTS / "360.problems.csv", "--framework", RATERS_FRAMEWORK, *MULTI,
+        "--out", out, "--strict",
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        "Error: 5 problems in the data; the first is on line 3, column 'subject': 'subject' "
+        "is empty, so this rating is about no one and was not scored"
+    )
+    assert sorted(p.name for p in out.iterdir()) == ["problems.csv"]
