@@ -115,7 +115,8 @@ def test_360_bad_rows_are_problems(tmp_path: Path) -> None:
             "column": "relationship",
             "value": "friend",
             "problem": "not a rater group, so this rating was not scored; use self, manager, "
-            "peer, partner, or add the word to the framework's raters: block",
+            "peer, partner, or add the word to the raters: block of the framework or "
+            "--mapping file",
         },
         {
             "line": "5",
@@ -322,3 +323,30 @@ def test_strict_refuses_a_360_with_a_bad_rater(tmp_path: Path) -> None:
         "is empty, so this rating is about no one and was not scored"
     )
     assert sorted(p.name for p in out.iterdir()) == ["problems.csv"]
+
+
+def test_mapping_renames_rater_words(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run(
+        "batch", EXPORTS / "360.problems.csv", "--framework", RATERS_FRAMEWORK, *MULTI,
+        "--out", out, "--mapping", DATA / "mapping.360-raters.yaml",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "friend" not in (out / "problems.csv").read_text(encoding="utf-8-sig")
+    (ana,) = read_csv(out / "scores.csv")
+    # 'friend' is now a peer: 2 peers (3, 3) and 2 partners (3, 3) in c1, 4 in all.
+    assert [ana[f"c1_{g}"] for g in ("others", "peer", "partner")] == ["3.00", "", ""]
+    assert json.loads((out / "summary.json").read_text(encoding="utf-8"))["raters"]["ratings"] == 5
+
+
+def test_mapping_with_an_unknown_rater_group(tmp_path: Path) -> None:
+    path = DATA / "mapping.rater-group-unknown.yaml"
+    result = run(
+        "batch", EXPORTS / "360.csv", "--framework", MINIMAL, *MULTI, "--out", tmp_path / "o",
+        "--mapping", path,
+    )  # fmt: skip
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"Error: {path}:4:11: 'Friend' means 'pal', which is not a rater group; use self, "
+        "manager, peer or partner\n",
+    )

@@ -536,7 +536,10 @@ class _Run:
         """A multi-rater run's sorting of rows by person, or None for self-assessments."""
         if self.where is None:
             return None
-        return RaterRows(self.framework, self.columns, self.where, problems)
+        renames = None
+        if self.options.mapping is not None:
+            renames = load_mapping(self.options.mapping, self.framework).raters
+        return RaterRows(self.framework, self.columns, self.where, problems, renames)
 
     def _write_people(
         self, raters: RaterRows, writer: ScoreWriter, people: PeopleReports | None

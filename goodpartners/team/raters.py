@@ -12,7 +12,7 @@ the people's reports, as in a self-assessment run; the other rows only feed the 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -104,11 +104,13 @@ class RaterRows:
         columns: ColumnMap,
         where: RaterColumns,
         problems: ProblemLog,
+        renames: Mapping[str, str] | None = None,
     ) -> None:
         self.framework = framework
         self.where = where
         self.problems = problems
-        self.words = known_words(framework.raters)
+        # The framework's raters: block, then a --mapping file's, which wins for its run.
+        self.words = known_words({**framework.raters, **(renames or {})})
         self.subject_heading = columns.header[where.subject].strip()
         self.rater_heading = columns.header[where.rater].strip()
         self.item_ids = [[item.id for item in c.items] for _, c in framework.competencies()]
@@ -185,7 +187,7 @@ class RaterRows:
                 raw,
                 "not a rater group, so this rating was not scored; use "
                 + ", ".join(GROUPS)
-                + ", or add the word to the framework's raters: block",
+                + ", or add the word to the raters: block of the framework or --mapping file",
             )
         return group
 
