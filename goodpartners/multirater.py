@@ -41,8 +41,9 @@ strength, and a smaller gap of at least worth_conversation is worth a conversati
 Agreement is r_wg (James, Demaree and Wolf, 1984) within "others": 1 - s^2 / sigma^2_EU,
 where s^2 is the sample variance of the raters' competency scores (n - 1 denominator, as
 James, Demaree and Wolf) and sigma^2_EU = (A^2 - 1) / 12 the variance of answers spread
-evenly over an A-point scale. A value below 0 is taken as 0, as they advise. Below
-min_agreement (0.7 by default) the report says the raters see this differently.
+evenly over an A-point scale. A value below 0 is taken as 0, as they advise. It is
+rounded to two decimals before it is shown or compared. Below min_agreement (0.7 by
+default) the report says the raters see this differently.
 """
 
 from __future__ import annotations
@@ -294,6 +295,9 @@ def others_view(
             gap = round(shown(self_score) - shown(others_mean), 1)
             kind = _gap_kind(gap, scoring.blind_spot, scoring.worth_conversation)
         rwg = agreement(pooled, points) if others_shown else None
+        # Shown, and decided on, to two decimals: the number and the note never disagree,
+        # and a spread given exactly would say more about the few raters behind it.
+        rwg = None if rwg is None else round(rwg, 2)
         views.append(
             CompetencyOthers.model_construct(
                 id=cid,
