@@ -542,12 +542,18 @@ _MODELS_BY_KEY: dict[str, type[BaseModel]] = {
 }
 
 
+# Keys only a multi-rater (360) survey uses: accepted and suggested, but left out of the
+# list of keys, so that the messages most framework authors see stay short and unchanged.
+_MULTI_RATER_KEYS = frozenset({"raters", "blind_spot", "worth_conversation", "min_agreement"})
+
+
 def _unknown_key_message(loc: Path_) -> str:
     name = str(loc[-1])
     parents = [part for part in loc[:-1] if isinstance(part, str)]
     model = _MODELS_BY_KEY.get(parents[-1], Framework) if parents else Framework
-    allowed = list(model.model_fields)
-    close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
+    every = list(model.model_fields)
+    allowed = [key for key in every if key not in _MULTI_RATER_KEYS]
+    close = difflib.get_close_matches(name, every, n=1, cutoff=0.6)
     if close:
         return f"unknown key '{name}'; did you mean '{close[0]}'? (keys here: {', '.join(allowed)})"
     return f"unknown key '{name}'; the keys allowed here are {', '.join(allowed)}"

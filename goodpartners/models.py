@@ -141,6 +141,21 @@ class Scoring(StrictModel):
         default=0.5,
         description="Share of a competency's items that must be answered for it to be scored.",
     )
+    blind_spot: float = Field(
+        default=1.0,
+        description=(
+            "Multi-rater: a gap of at least this many scale points between your own score and "
+            "others' is a blind spot (you score higher) or a hidden strength (they do)."
+        ),
+    )
+    worth_conversation: float = Field(
+        default=0.5,
+        description="Multi-rater: a smaller gap of at least this much is worth a conversation.",
+    )
+    min_agreement: float = Field(
+        default=0.7,
+        description="Multi-rater: below this agreement (r_wg), raters see a skill differently.",
+    )
 
     @field_validator("min_answered")
     @classmethod
@@ -151,6 +166,29 @@ class Scoring(StrictModel):
                 "for example, 0.5 means at least half the items must be answered"
             )
         return value
+
+    @field_validator("blind_spot", "worth_conversation")
+    @classmethod
+    def _positive_gap(cls, value: float, info: Any) -> float:
+        if value <= 0:
+            raise ValueError(
+                f"{info.field_name} must be more than 0, not {value:g}; it is a gap in scale "
+                "points between how you see yourself and how others see you, such as 1"
+            )
+        return value
+
+    @field_validator("min_agreement")
+    @classmethod
+    def _agreement_in_unit_interval(cls, value: float) -> float:
+        if not 0 <= value <= 1:
+            raise ValueError(
+                f"min_agreement must be from 0 to 1, not {value:g}; 0.7 is the usual choice"
+            )
+        return value
+
+
+RaterGroupName = Literal["self", "manager", "peer", "partner"]
+"""A rater's relationship to the person they rate, in a multi-rater (360) survey."""
 
 
 class Question(StrictModel):
@@ -250,9 +288,33 @@ class Framework(StrictModel):
     scale: Scale
     bands: list[Band] = Field(min_length=1)
     scoring: Scoring = Field(default_factory=Scoring)
+    raters: dict[str, RaterGroupName] = Field(
+        default_factory=dict,
+        description=(
+            "Multi-rater: words in the rater column and the group each means, such as "
+            "'probation officer: partner'. The groups are self, manager, peer and partner."
+        ),
+    )
     reflective_prompts: list[str] = Field(default_factory=list)
     meeting_questions: list[Question] = Field(default_factory=list)
     themes: list[Theme] = Field(min_length=1)
+
+    @field_validator("raters", mode="before")
+    @classmethod
+    def _known_rater_groups(cls, value: Any) -> Any:
+        if not isinstance(value, dict):
+            return value
+        groups = ("self", "manager", "peer", "partner")
+        for word, group in value.items():
+            if not str(word).strip():
+                raise ValueError("a word in raters is empty; write the word your form uses")
+            if group not in groups:
+                raise ValueError(
+                    f"'{word}' means '{group}', which is not a rater group; use "
+                    + ", ".join(groups[:-1])
+                    + f" or {groups[-1]}"
+                )
+        return value
 
     @field_validator("version", mode="before")
     @classmethod

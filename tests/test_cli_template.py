@@ -350,3 +350,48 @@ def test_template_xlsform_converts_and_its_kobo_export_is_scored(
     assert (ann["team"], ann["overall"], ann["answered"]) == ("Hostel", "3.33", "33")
     # role-1 is n/a; role-2 is 2 and the reverse-keyed role-3 is 2, which counts as 4.
     assert (bo["team"], bo["role"], bo["answered"]) == ("Outreach", "3.00", "32")
+
+
+def test_template_raters_is_a_360_form_that_batch_scores(tmp_path: Path) -> None:
+    target = tmp_path / "r.csv"
+    minimal = DATA / "framework.minimal.yaml"
+    result = run("template", "--raters", "--framework", minimal, "--output", target)
+    assert (result.exit_code, result.stderr) == (
+        0,
+        f"Wrote {target} (the columns of a 360 form) and {tmp_path / 'r-dictionary.md'} "
+        "(what they mean).\n",
+    )
+    header = target.read_text(encoding="utf-8-sig").splitlines()[0]
+    assert header == (
+        "respondent,Who are you rating?,How do you work with them?,c1-1,c1-2,c1-3,c2-1,c2-2,c2-3"
+    )
+    dictionary = (tmp_path / "r-dictionary.md").read_text(encoding="utf-8")
+    assert "| `How do you work with them?` | `self`, `manager`, `peer` or `partner`." in dictionary
+    assert "## Answers" in dictionary and "`team`" not in dictionary
+    rows = [["a@x", "sam@x", "Self", "4", "4", "2", "3", "3", "3"]]
+    rows += [[f"r{n}@x", "sam@x", "Partner agency", "3", "3", "3", "4", "4", "2"] for n in range(3)]
+    with target.open("a", encoding="utf-8", newline="") as stream:
+        csv.writer(stream).writerows(rows)
+    out = tmp_path / "out"
+    result = run(
+        "batch", target, "--framework", minimal, "--out", out,
+        "--subject-column", "Who are you rating?", "--rater-column", "How do you work with them?",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    with (out / "scores.csv").open(encoding="utf-8-sig", newline="") as stream:
+        (sam,) = list(csv.DictReader(stream))
+    assert (sam["respondent"], sam["c1_self"], sam["c1_partner"], sam["c2_others"]) == (
+        "sam@x",
+        "4.00",
+        "3.00",
+        "4.00",
+    )
+
+
+def test_template_raters_is_csv_only(tmp_path: Path) -> None:
+    result = run("template", "--raters", "--format", "xlsx", "--output", tmp_path / "r.xlsx")
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "Error: --raters works with --format csv only, not xlsx; build the form from the "
+        "CSV and its data dictionary\n",
+    )

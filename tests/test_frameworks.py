@@ -97,6 +97,14 @@ BAD_FRAMEWORKS: dict[str, list[str]] = {
         "{file}:51:13: 'text' is missing; add it (at themes[0].competencies[0].items[1].text)"
     ],
     "wrong-type": ["{file}:8:8: 'five' should be a whole number (at scale.min)"],
+    "blind-spot-zero": [
+        "{file}:31:15: blind_spot must be more than 0, not 0; it is a gap in scale points "
+        "between how you see yourself and how others see you, such as 1 (at scoring.blind_spot)"
+    ],
+    "rater-group-unknown": [
+        "{file}:32:3: 'Probation officer' means 'partners', which is not a rater group; use "
+        "self, manager, peer or partner (at raters)"
+    ],
     "when-not-a-choice": [
         "{file}:60:15: when must be in-meeting or after-meeting, not 'after the meeting'; "
         "after-meeting marks a skill to work on after the meeting, so prep never picks it "

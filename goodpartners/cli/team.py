@@ -31,12 +31,38 @@ def template_command(
             "drop-downs; xlsform: a form for KoboToolbox or ODK.",
         ),
     ] = "csv",
+    raters: Annotated[
+        bool,
+        typer.Option(
+            "--raters",
+            help="A multi-rater (360) form: 'Who are you rating?' and 'How do you work "
+            "with them?' columns. CSV only.",
+        ),
+    ] = False,
 ) -> None:
     """Write a blank team CSV and its data dictionary.
 
     Build a form or a shared spreadsheet from them; 'goodpartners batch' scores its export.
     """
     from goodpartners.frameworks import load_framework
+
+    if raters:
+        from goodpartners.errors import UsageError
+        from goodpartners.team.template import write_raters_template
+
+        if template_format != "csv":
+            raise UsageError(
+                f"--raters works with --format csv only, not {template_format}; build the "
+                "form from the CSV and its data dictionary"
+            )
+        csv_path, dictionary = write_raters_template(
+            load_framework(framework), output or Path("responses.csv")
+        )
+        typer.echo(
+            f"Wrote {csv_path} (the columns of a 360 form) and {dictionary} (what they mean).",
+            err=True,
+        )
+        return
 
     if template_format == "csv":
         from goodpartners.team.responses import write_template
@@ -127,6 +153,23 @@ def batch_command(
         Path | None,
         typer.Option(help="With --check: also write the column mapping used, as YAML."),
     ] = None,
+    subject_column: Annotated[
+        str | None,
+        typer.Option(help="Multi-rater (360): the column saying who each rating is about."),
+    ] = None,
+    rater_column: Annotated[
+        str | None,
+        typer.Option(
+            help="Multi-rater (360): the column saying how the rater knows them "
+            "(self, manager, peer or partner)."
+        ),
+    ] = None,
+    min_raters: Annotated[
+        int,
+        typer.Option(
+            min=1, help="Multi-rater (360): show a group of raters only if it has this many."
+        ),
+    ] = 3,
 ) -> None:
     """Score a team's responses CSV and write a team summary.
 
@@ -145,7 +188,8 @@ def batch_command(
         load_framework(framework, cached=not check), responses, out, id_column, name_column,
         tuple(group_by or ()), min_group_size, anonymise, pseudonym_key,
         batch.ReportChoice(reports), baseline, encoding, strict, source=source,
-        sheet=sheet, mapping=mapping,
+        sheet=sheet, mapping=mapping, subject_column=subject_column,
+        rater_column=rater_column, min_raters=min_raters,
     )  # fmt: skip
     if check:
         from goodpartners.errors import NoMatchingColumnsError

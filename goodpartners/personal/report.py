@@ -8,6 +8,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict
 
 from goodpartners.models import Answer, Assessment, Framework, PrepCard
+from goodpartners.multirater import OthersView
 from goodpartners.personal.next_steps import (
     NextStep,
     PlanStep,
@@ -147,6 +148,7 @@ class Report(View):
     plan: list[PlanStep] = []
     scores_note: str | None = None  # said plainly when few scores differ
     answer_groups: list[AnswerGroup] = []
+    others: OthersView | None = None  # a multi-rater (360) run: how others see this person
 
 
 def build_report(
@@ -154,10 +156,12 @@ def build_report(
     assessment: Assessment,
     previous: Assessment | None = None,
     cards: Sequence[PrepCard] = (),
+    others: OthersView | None = None,
 ) -> Report:
     """Score an assessment and gather everything the renderers show.
 
-    `cards` are prep cards whose after-meeting reflections belong in this report.
+    `cards` are prep cards whose after-meeting reflections belong in this report;
+    `others` is how others see this person, from a multi-rater (360) survey.
     """
     result = score_assessment(framework, assessment.answers, quick=assessment.quick)
     bands = {b.id: b for b in framework.bands}
@@ -270,6 +274,7 @@ def build_report(
             for v in views.values()
             if any(a.competency == v.id for a in answers)
         ],
+        others=others,
     )
 
 

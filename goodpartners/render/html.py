@@ -14,7 +14,7 @@ from goodpartners.personal.prep import (
     CardView,
 )
 from goodpartners.personal.report import Report
-from goodpartners.render import reportwords
+from goodpartners.render import otherswords, reportwords
 from goodpartners.render.common import (
     CARD_SECTIONS,
     MORE_QUESTIONS,
@@ -138,8 +138,34 @@ def render_html(report: Report) -> str:
             reflections_intro=REFLECTIONS_INTRO,
             words=reportwords.html_words(report),
             day=reportwords.day_text,
+            others=_others(report),
         )
     )
+
+
+def _others(report: Report) -> dict[str, object] | None:
+    """What the 'How others see you' section shows, or None outside a multi-rater run."""
+    view = report.others
+    if view is None:
+        return None
+    low, high = report.scale_min, report.scale_max
+    columns = otherswords.others_columns(view)
+    return {
+        "heading": otherswords.OTHERS_HEADING,
+        "caption": otherswords.CHART_CAPTION.format(low=low, high=high),
+        "table_note": otherswords.table_note(columns),
+        "table_caption": otherswords.table_caption(columns),
+        "columns": columns,
+        "headings": dict(columns),
+        "rows": [
+            list(zip([key for key, _ in columns], otherswords.others_row(c, columns), strict=True))
+            for c in view.competencies
+        ],
+        "findings": otherswords.findings(view),
+        "quiet": otherswords.no_gaps(view),
+        "you": {c.id: round(fraction(c.self_score, low, high) * 100, 2) for c in view.competencies},
+        "them": {c.id: round(fraction(c.others, low, high) * 100, 2) for c in view.competencies},
+    }
 
 
 def render_card_html(card: CardView) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from goodpartners.multirater import OthersView
 from goodpartners.personal.prep import CardView
 from goodpartners.personal.report import Report
 
@@ -75,8 +76,31 @@ def report_data(report: Report) -> dict[str, Any]:
 
 
 def render_json(report: Report) -> str:
-    """The report as indented JSON text."""
-    return json.dumps(report_data(report), indent=2, ensure_ascii=False) + "\n"
+    """The report as indented JSON text; with "others" only after a multi-rater run."""
+    data = report_data(report)
+    if report.others is not None:
+        data["others"] = others_data(report.others)
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def others_data(view: OthersView) -> dict[str, Any]:
+    """How others see the person: per competency keyed by id, and the findings by kind."""
+    data = view.model_dump(mode="json", exclude={"competencies", "subject"})
+    data["competencies"] = {
+        c.id: {
+            **c.model_dump(mode="json", exclude={"id", "groups"}),
+            "groups": {
+                g.group: {"n": g.n if g.shown else None, "mean": g.mean, "shown": g.shown}
+                for g in c.groups
+            },
+        }
+        for c in view.competencies
+    }
+    data["blind_spots"] = [c.id for c in view.with_kind("blind spot")]
+    data["hidden_strengths"] = [c.id for c in view.with_kind("hidden strength")]
+    data["worth_a_conversation"] = [c.id for c in view.with_kind("worth a conversation")]
+    data["low_agreement"] = [c.id for c in view.low_agreement]
+    return data
 
 
 def card_data(card: CardView) -> dict[str, Any]:

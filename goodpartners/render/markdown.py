@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from goodpartners.multirater import OthersView
 from goodpartners.personal.prep import (
     HOURS_AVAILABLE_LABEL,
     HOURS_NOT_GIVEN,
@@ -22,6 +23,15 @@ from goodpartners.render.common import (
     hours_text,
     offer_hours,
     score_text,
+)
+from goodpartners.render.otherswords import (
+    CHART_CAPTION,
+    OTHERS_HEADING,
+    findings,
+    no_gaps,
+    others_columns,
+    others_row,
+    table_note,
 )
 from goodpartners.render.reportwords import (
     NEXT_STEPS,
@@ -49,6 +59,48 @@ def cell(text: object) -> str:
     return value
 
 
+def _others(add: Callable[[str], None], report: Report, view: OthersView) -> None:
+    """'How others see you': the notes, a chart of you and others, the table, the findings."""
+    low, top = report.scale_min, report.scale_max
+    add(f"## {OTHERS_HEADING}")
+    add("")
+    for note in view.notes:
+        add(cell(note))
+        add("")
+    if view.any_shown:
+        add("| Skill | You | Others |")
+        add("| --- | --- | --- |")
+        for comp in view.competencies:
+            theirs = f"{bar(comp.others, low, top)} {score_text(comp.others)}".strip()
+            yours = f"{bar(comp.self_score, low, top)} {score_text(comp.self_score)}".strip()
+            add(f"| {cell(comp.name)} | {yours} | {theirs if comp.others_shown else '-'} |")
+        add("")
+        add(CHART_CAPTION.format(low=low, high=top))
+        add("")
+    columns = others_columns(view)
+    add("| " + " | ".join(heading for _, heading in columns) + " |")
+    add("|" + " --- |" * len(columns))
+    for comp in view.competencies:
+        add("| " + " | ".join(cell(text) for text in others_row(comp, columns)) + " |")
+    add("")
+    table_text = table_note(columns)
+    if table_text:
+        add(table_text)
+        add("")
+    for finding in findings(view):
+        add(f"### {finding.title}")
+        add("")
+        add(finding.intro)
+        add("")
+        for line in finding.lines:
+            add(f"- {cell(line)}")
+        add("")
+    quiet = no_gaps(view)
+    if quiet:
+        add(quiet)
+        add("")
+
+
 def render_markdown(report: Report) -> str:
     """The whole report as Markdown text."""
     out: list[str] = []
@@ -69,6 +121,8 @@ def render_markdown(report: Report) -> str:
         if report.comparison.basis:
             add(cell(report.comparison.basis))
             add("")
+    if report.others is not None:
+        _others(add, report, report.others)
     add("## Your strengths")
     add("")
     if not report.strengths:

@@ -24,6 +24,7 @@ from goodpartners.team.summary import HeatmapRow, TeamSummary
 
 if TYPE_CHECKING:
     from goodpartners.models import Assessment, Framework
+    from goodpartners.multirater import OthersView
     from goodpartners.team.batch import BatchResult, Renderers, ReportChoice
 
 # Okabe-Ito orange for the bands below the middle, grey for the middle and Okabe-Ito blue
@@ -420,6 +421,8 @@ def render_summary_markdown(summary: TeamSummary) -> str:
                 add(f"    - {md(action)}")
     add("")
 
+    _blind_spots_markdown(s, add)
+
     add("## How the scores are spread")
     add("")
     band_heads = " | ".join(md(b["name"]) for b in view.bands)
@@ -512,6 +515,35 @@ def _items_markdown(view: _View, add: Any) -> None:
             add("")
             add(md(caveat))
         add("")
+
+
+def blind_spots_intro(s: TeamSummary) -> str:
+    """What the collective blind spots are, in plain words (a multi-rater run only)."""
+    raters = s.raters
+    assert raters is not None
+    return (
+        f"{plural(raters.people, 'person', 'people').capitalize()} were rated, in "
+        f"{plural(raters.ratings, 'rating')}. For each competency, the share of people who "
+        f"score themselves at least {raters.blind_spot:g} point"
+        f"{'' if raters.blind_spot == 1 else 's'} higher than others do: the team's "
+        "blind spots. Only people whose own and others' scores are both shown count. "
+        f"A share of fewer than {s.min_group_size} people is not shown."
+    )
+
+
+def _blind_spots_markdown(s: TeamSummary, add: Any) -> None:
+    if s.raters is None:
+        return
+    add("## The team's blind spots")
+    add("")
+    add(md(blind_spots_intro(s)))
+    add("")
+    add("| Competency | People with a blind spot | Share | People compared |")
+    add("| --- | ---: | ---: | ---: |")
+    for share in s.raters.blind_spots:
+        count = "-" if share.blind_spots is None else str(share.blind_spots)
+        add(f"| {md(share.name)} | {count} | {percent(share.share)} | {share.people} |")
+    add("")
 
 
 def _key_messages_markdown(view: _View, add: Any) -> None:
@@ -708,6 +740,7 @@ def render_summary_html(summary: TeamSummary) -> str:
         panel=items,
         key_messages=key_messages,
         data_lines=data_lines,
+        blind_spots_intro=blind_spots_intro,
     )
 
 
@@ -786,10 +819,21 @@ def summary_lines(result: BatchResult) -> list[str]:
             )
     if columns.respondent is None:
         lines.append("No respondent id column found, so rows are named by line number.")
-    lines.append(
-        f"Scored {counts.scored} of {counts.rows} rows from {summary.source} "
-        f"against {summary.framework['title']} {summary.framework['version']}."
-    )
+    raters = summary.raters
+    if raters is None:
+        lines.append(
+            f"Scored {counts.scored} of {counts.rows} rows from {summary.source} "
+            f"against {summary.framework['title']} {summary.framework['version']}."
+        )
+    else:
+        lines.append(
+            f"Scored {plural(raters.ratings, 'rating')} of "
+            f"{plural(raters.people, 'person', 'people')} ({counts.rows} rows) from "
+            f"{summary.source} against {summary.framework['title']} "
+            f"{summary.framework['version']}. {raters.rated_by_others} of them "
+            f"{'has' if raters.rated_by_others == 1 else 'have'} others' ratings shown; "
+            f"the team figures are from {plural(counts.scored, 'self rating')}."
+        )
     if counts.skipped:
         lines.append(f"Skipped {plural(counts.skipped, 'empty row')}.")
     if counts.problems:
@@ -822,9 +866,9 @@ def team_renderers(reports: ReportChoice) -> Renderers:
 
     fmt = ReportFormat(reports.value) if reports is not ReportChoice.none else None
 
-    def person(framework: Framework, assessment: Assessment) -> str:
+    def person(framework: Framework, assessment: Assessment, others: OthersView | None) -> str:
         assert fmt is not None, "people's reports were not asked for"
-        return render(build_report(framework, assessment), fmt)
+        return render(build_report(framework, assessment, others=others), fmt)
 
     return Renderers(person, render_summary_markdown, render_summary_html)
 

@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from goodpartners.multirater import OthersView
 from goodpartners.personal.prep import (
     HOURS_AVAILABLE_LABEL,
     HOURS_NOT_GIVEN,
@@ -27,6 +28,14 @@ from goodpartners.render.common import (
     focus_text,
     offer_hours,
     score_text,
+)
+from goodpartners.render.otherswords import (
+    OTHERS_HEADING,
+    findings,
+    no_gaps,
+    others_columns,
+    others_row,
+    table_note,
 )
 from goodpartners.render.reportwords import (
     NEXT_STEPS,
@@ -79,6 +88,10 @@ def render_terminal(report: Report, color: bool = False, width: int = 80) -> str
         console.print(report.comparison.summary)
         if report.comparison.basis:
             console.print(report.comparison.basis)
+
+    if report.others is not None:
+        heading(OTHERS_HEADING)
+        _print_others(console, report, report.others)
 
     heading("Your strengths")
     _bullets(console, [f"{c.name}: {c.why}" for c in report.strengths], numbered=True)
@@ -235,6 +248,44 @@ def _print_plan(console: Console, report: Report) -> None:
         )
     if not report.plan:
         console.print(PLAN_EMPTY)
+
+
+def _print_others(console: Console, report: Report, view: OthersView) -> None:
+    """'How others see you': notes, you and others as bars, the table, the findings."""
+    low, high = report.scale_min, report.scale_max
+    for note in view.notes:
+        console.print(note)
+    if view.any_shown:
+        chart = Table(box=box.SIMPLE, show_edge=False, pad_edge=False)
+        chart.add_column("Skill", ratio=1)
+        chart.add_column("", no_wrap=True)
+        chart.add_column("", no_wrap=True)
+        chart.add_column("", justify="right")
+        for comp in view.competencies:
+            chart.add_row(
+                comp.name, "You", bar(comp.self_score, low, high, 12), score_text(comp.self_score)
+            )
+            others = comp.others if comp.others_shown else None
+            chart.add_row("", "Others", bar(others, low, high, 12), score_text(others))
+        console.print(chart)
+    columns = others_columns(view)
+    table = Table(box=box.SIMPLE, show_edge=False, pad_edge=False)
+    for key, title in columns:
+        table.add_column(title, justify="left" if key == "name" else "right", ratio=None)
+    for comp in view.competencies:
+        table.add_row(*others_row(comp, columns))
+    console.print(table)
+    table_text = table_note(columns)
+    if table_text:
+        console.print(table_text)
+    for finding in findings(view):
+        console.print()
+        console.print(Text(finding.title, style="bold"))
+        console.print(finding.intro)
+        _bullets(console, finding.lines)
+    quiet = no_gaps(view)
+    if quiet:
+        console.print(quiet)
 
 
 def _tidy(text: str) -> str:

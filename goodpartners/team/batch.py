@@ -17,12 +17,14 @@ keeps every CSV cell safe to open in a spreadsheet. Nothing here imports a rende
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import io
 import os
 import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from enum import Enum
 from pathlib import Path
 from typing import Protocol, cast
@@ -30,11 +32,20 @@ from typing import Protocol, cast
 from goodpartners.csvsafe import SafeCsvWriter
 from goodpartners.errors import NoMatchingColumnsError, ResponsesError, UsageError
 from goodpartners.models import Assessment, Framework
+from goodpartners.multirater import OthersView
 from goodpartners.staging import MANIFEST_NAME, StagedFolder
 from goodpartners.team.baseline import Baseline, Pairing, read_baseline
 from goodpartners.team.layouts import preview_message
 from goodpartners.team.mapping import apply_mapping, load_mapping
 from goodpartners.team.problems import ProblemLog
+from goodpartners.team.raters import (
+    BlindSpotTally,
+    RaterColumns,
+    RaterRows,
+    group_cells,
+    group_columns,
+    rater_columns,
+)
 from goodpartners.team.responses import (
     ColumnMap,
     ResponsesFile,
@@ -43,7 +54,7 @@ from goodpartners.team.responses import (
 )
 from goodpartners.team.responses import open_responses as _open_responses
 from goodpartners.team.rows import CELL_NOTE, RowScorer
-from goodpartners.team.summary import TeamSummary
+from goodpartners.team.summary import RatersSummary, TeamSummary
 from goodpartners.team.totals import TeamTotals, team_summary
 from goodpartners.team.workbook import WorkbookFile, is_workbook, open_workbook, problem_log
 from goodpartners.team.writing import PEOPLE, PeopleReports, ScoreWriter, report_file_name
@@ -93,6 +104,9 @@ class BatchOptions:
     sheet: str | None = None  # a workbook's sheet; the first when None
     source: str = "auto"  # the survey platform (layouts.SOURCES), or auto to tell it
     mapping: Path | None = None  # a column mapping file (mapping.py) for the responses
+    subject_column: str | None = None  # multi-rater: who each rating is about
+    rater_column: str | None = None  # multi-rater: how the rater knows them (self, peer...)
+    min_raters: int = 3  # multi-rater: the smallest group shown on its own
 
 
 class Progress(Protocol):
@@ -120,7 +134,8 @@ class Renderers:
     """How the caller draws what a run writes. The team run never imports a renderer:
     the command line hands these in (see goodpartners.render.team.team_renderers)."""
 
-    person: Callable[[Framework, Assessment], str]  # one person's report, in --reports format
+    # One person's report, in --reports format, with how others see them in a 360 run.
+    person: Callable[[Framework, Assessment, OthersView | None], str]
     summary_md: Callable[[TeamSummary], str]
     summary_html: Callable[[TeamSummary], str]
 
@@ -191,8 +206,29 @@ def run_batch(
             progress.close()
 
 
+def _check_raters(options: BatchOptions) -> None:
+    """Refuse multi-rater options that cannot work together."""
+    multi = options.subject_column is not None or options.rater_column is not None
+    if multi and (options.subject_column is None or options.rater_column is None):
+        given = "--subject-column" if options.subject_column is not None else "--rater-column"
+        other = "--rater-column" if options.subject_column is not None else "--subject-column"
+        raise UsageError(
+            f"{given} needs {other} too: one says who is rated, the other how the rater "
+            "knows them; give both, or neither"
+        )
+    if options.min_raters < 1:
+        raise UsageError("--min-raters must be at least 1")
+    if multi and options.baseline is not None:
+        raise UsageError(
+            "--baseline does not work with --subject-column yet; compare rounds of "
+            "self-assessments, or leave out --baseline"
+        )
+
+
 def check_inputs(options: BatchOptions) -> None:
-    """Refuse a responses or baseline file that is missing, a folder or not a file."""
+    """Refuse a responses or baseline file that is missing, a folder or not a file, and
+    multi-rater options that do not go together."""
+    _check_raters(options)
     if options.baseline is not None and not options.baseline.is_file():
         raise UsageError(f"--baseline {_not_a_file(options.baseline)}")
     if not options.responses.is_file():
@@ -399,6 +435,21 @@ class _Run:
         self.progress = progress
         self.baseline: Baseline | None = None
         self.pseudonym = pseudonymiser(options.pseudonym_key) if options.anonymise else None
+        self.own_lines: dict[str, str] = {}  # multi-rater: each person's own scores.csv row
+        self.blind_spots = BlindSpotTally(options.framework)  # multi-rater: the team's
+        self.ratings = 0  # multi-rater: how others see each person
+        self.where: RaterColumns | None = None
+        if options.subject_column is not None and options.rater_column is not None:
+            self.where = rater_columns(
+                columns,
+                options.subject_column,
+                options.rater_column,
+                options.min_raters,
+                str(options.responses),
+            )
+            taken = (self.where.subject, self.where.rater)
+            ignored = tuple(i for i in columns.ignored if i not in taken)
+            self.columns = dataclasses.replace(columns, ignored=ignored)
 
     def execute(self) -> BatchResult:
         options = self.options
@@ -417,11 +468,20 @@ class _Run:
             )
             totals = TeamTotals(self.framework, self.columns, scorer, options.anonymise)
             pairing = Pairing(self.baseline, self.framework) if self.baseline else None
+            raters = self._raters(problems)
+            extra = group_columns(self.framework) if raters else []
             try:
                 with stage.open("scores.csv", encoding="utf-8-sig") as score_stream:
-                    writer = ScoreWriter(self.framework, self.columns, score_stream, self.pseudonym)
+                    writer = ScoreWriter(
+                        self.framework, self.columns, score_stream, self.pseudonym, extra
+                    )
+                    people = self._people()
                     with _no_cycle_collection():
-                        self._stream(scorer, totals, writer, pairing)
+                        self._stream(scorer, totals, writer, pairing, people, raters)
+                    if raters:
+                        scorer.dropped = raters.dropped
+                        self.ratings = raters.ratings
+                        self._write_people(raters, writer, people)
                     if options.strict and self._problem_total(problems):
                         raise _StrictStop
             except _StrictStop:
@@ -443,13 +503,54 @@ class _Run:
             min_group_size=options.min_group_size,
             baseline=pairing.summary(totals.scored_rows) if pairing else None,
             warnings=self.warnings,
+            raters=self._raters_summary(),
         )
         files = [stage.path("scores.csv"), stage.path("problems.csv")]
-        json_text = summary.model_dump_json(indent=2, exclude={"heatmap", "rules"}) + "\n"
+        leave_out = {"heatmap", "rules"} | ({"raters"} if summary.raters is None else set())
+        json_text = summary.model_dump_json(indent=2, exclude=leave_out) + "\n"
         files.append(stage.write("summary.json", json_text))
         files.append(stage.write("summary.md", self.renderers.summary_md(summary)))
         files.append(stage.write("summary.html", self.renderers.summary_html(summary)))
         return BatchResult(summary, options.out, files, self.warnings)
+
+    def _raters_summary(self) -> RatersSummary | None:
+        if self.where is None:
+            return None
+        return self.blind_spots.summary(
+            self.ratings, self.where.min_raters, self.options.min_group_size
+        )
+
+    def _people(self) -> PeopleReports | None:
+        if self.options.reports is ReportChoice.none:
+            return None
+        return PeopleReports(
+            self.framework,
+            self.columns,
+            self.stage,
+            self.options.reports.value,
+            self.renderers.person,
+            self.pseudonym,
+        )
+
+    def _raters(self, problems: ProblemLog) -> RaterRows | None:
+        """A multi-rater run's sorting of rows by person, or None for self-assessments."""
+        if self.where is None:
+            return None
+        renames = None
+        if self.options.mapping is not None:
+            renames = load_mapping(self.options.mapping, self.framework).raters
+        return RaterRows(self.framework, self.columns, self.where, problems, renames)
+
+    def _write_people(
+        self, raters: RaterRows, writer: ScoreWriter, people: PeopleReports | None
+    ) -> None:
+        """Each person's row of scores.csv and report, once every rating is in."""
+        now = datetime.now(timezone.utc)
+        for subject, answers, view in raters.views():
+            self.blind_spots.add(view)
+            writer.add_person(self.own_lines.pop(subject, None), subject, group_cells(view))
+            if people:
+                people.write(subject, subject, answers or {}, now, view)
 
     def _stream(
         self,
@@ -457,18 +558,16 @@ class _Run:
         totals: TeamTotals,
         writer: ScoreWriter,
         pairing: Pairing | None,
+        people: PeopleReports | None,
+        raters: RaterRows | None,
     ) -> None:
-        """Score chunk after chunk, add up the totals, and write each row as it comes."""
-        people = None
-        if self.options.reports is not ReportChoice.none:
-            people = PeopleReports(
-                self.framework,
-                self.columns,
-                self.stage,
-                self.options.reports.value,
-                self.renderers.person,
-                self.pseudonym,
-            )
+        """Score chunk after chunk, add up the totals, and write each row as it comes.
+
+        In a multi-rater run only the people's own (self) rows go on to the totals; their
+        rows of scores.csv and their reports wait until every rating is in.
+        """
+        if raters:
+            scorer.split = raters.split
         total_bytes = self.source.path.stat().st_size
         show_progress = (
             self.progress is not None
@@ -478,12 +577,16 @@ class _Run:
         buffer = cast(io.BufferedReader, self.source.stream.buffer)
         for chunk, outcomes in scorer.chunks():
             scores = totals.add(chunk, outcomes)
-            writer.add(chunk, outcomes, scores)
+            if raters:
+                lines = writer.lines(chunk, outcomes, scores)
+                self.own_lines.update(zip(chunk.ids, lines, strict=True))
+            else:
+                writer.add(chunk, outcomes, scores)
             if pairing:
                 pairing.pair(chunk, outcomes, scores.overall)
             if totals.heatmap is not None:
                 totals.keep_heatmap(chunk, outcomes, scores.overall)
-            if people:
+            if people and not raters:
                 people.add(chunk, outcomes)
             if show_progress:
                 assert self.progress is not None

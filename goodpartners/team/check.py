@@ -21,12 +21,14 @@ from goodpartners.team.batch import (
 from goodpartners.team.layouts import preview_message
 from goodpartners.team.mapping import load_mapping, write_mapping
 from goodpartners.team.problems import ProblemLog
+from goodpartners.team.raters import rater_columns
 from goodpartners.team.reader import RowReader
 from goodpartners.team.responses import (
     CellParser,
     ColumnMap,
     ResponsesFile,
     column_letter,
+    describe_column,
     describe_lines,
 )
 from goodpartners.team.rows import RowScorer
@@ -156,9 +158,21 @@ def _report(options: BatchOptions, source: ResponsesFile, columns: ColumnMap) ->
     used += [(c, "name") for c in (columns.name_column,) if c is not None]
     used += [(c, f"group '{name}'") for name, c in columns.groups]
     used += [(c, item_id) for item_id, c in columns.items.items()]
+    ignored = columns.ignored_names
+    if options.subject_column is not None and options.rater_column is not None:
+        where = rater_columns(
+            columns,
+            options.subject_column,
+            options.rater_column,
+            options.min_raters,
+            str(options.responses),
+        )
+        used += [(where.subject, "who is rated"), (where.rater, "how the rater knows them")]
+        taken = {where.subject, where.rater}
+        ignored = [describe_column(c, header) for c in columns.ignored if c not in taken]
     for column, what in sorted(used):
         lines.append(f"  {column_letter(column):<{width}}  {_heading(header, column)} -> {what}")
-    lines.append(f"Unmatched columns: {_listed(columns.ignored_names)}")
+    lines.append(f"Unmatched columns: {_listed(ignored)}")
     lines.append(f"Unmatched items: {_listed(columns.missing_items)}")
     return lines
 

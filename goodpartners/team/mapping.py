@@ -32,6 +32,10 @@ MAX_MAPPING_BYTES = 256 * 1024
 MAX_DEPTH = 10
 _LETTERS = re.compile(r"^[A-Z]{1,3}$")
 _KEYS = ("id", "name", "groups", "items")
+# Accepted but left out of the messages that list the keys, which most leads never need:
+# a multi-rater (360) run's own words for self, manager, peer and partner.
+_RATERS = "raters"
+_RATER_GROUPS = ("self", "manager", "peer", "partner")
 
 
 class MappingError(UsageError):
@@ -56,6 +60,7 @@ class ColumnMapping:
     name: Entry | None = None
     groups: tuple[Entry, ...] = ()
     items: dict[str, Entry] = field(default_factory=dict)
+    raters: dict[str, str] = field(default_factory=dict)  # a rater column's word -> group
 
     def where(self, entry: Entry) -> str:
         """file:line:col of an entry, for messages."""
@@ -120,7 +125,7 @@ def load_mapping(path: Path, framework: Framework) -> ColumnMapping:
     found: dict[str, yaml.Node] = {}
     for key, value in root.value:
         name = key.value if isinstance(key, yaml.ScalarNode) else ""
-        if name not in _KEYS:
+        if name not in _KEYS and name != _RATERS:
             raise _fail(path, key, f"unknown key '{name}'; the keys are {', '.join(_KEYS)}")
         if name in found:
             raise _fail(path, key, f"'{name}' is given twice")
@@ -139,7 +144,31 @@ def load_mapping(path: Path, framework: Framework) -> ColumnMapping:
         _entry(path, found["name"], "name") if "name" in found else None,
         tuple(groups),
         _items(path, found["items"], framework),
+        _raters(path, found[_RATERS]) if _RATERS in found else {},
     )
+
+
+def _raters(path: Path, node: yaml.Node) -> dict[str, str]:
+    """The words a rater column uses, each with the group it means."""
+    if not isinstance(node, yaml.MappingNode):
+        raise _fail(
+            path, node, "'raters' must list words, each with self, manager, peer or partner"
+        )
+    words: dict[str, str] = {}
+    for key, value in node.value:
+        word = str(key.value).strip() if isinstance(key, yaml.ScalarNode) else ""
+        group = str(value.value).strip() if isinstance(value, yaml.ScalarNode) else ""
+        if not word:
+            raise _fail(path, key, "a word in 'raters' is empty; write the word your form uses")
+        if group not in _RATER_GROUPS:
+            raise _fail(
+                path,
+                value,
+                f"'{word}' means '{group}', which is not a rater group; use self, manager, "
+                "peer or partner",
+            )
+        words[word] = group
+    return words
 
 
 def _entry(path: Path, node: yaml.Node, what: str) -> Entry:

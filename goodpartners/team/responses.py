@@ -453,6 +453,13 @@ def _item_candidates(heading: str, by_id: dict[str, str], index: dict[str, set[s
     return set()
 
 
+def find_column(header: Sequence[str], wanted: str, option: str, source: str) -> int:
+    """The one column an option such as --subject-column names, by heading."""
+    column = _chosen_column(header, wanted, option, source)
+    assert column is not None
+    return column
+
+
 def _chosen_column(
     header: Sequence[str], wanted: str | None, option: str, source: str
 ) -> int | None:

@@ -35,6 +35,7 @@ from goodpartners.team.tally import (
 __all__ = ["CELL_NOTE", "Chunk", "ProblemLog", "RowScorer"]
 
 CELL_NOTE = "; the rest of the row was scored"
+Split = tuple[Chunk, list[list[Outcome]]]
 
 
 class RowScorer:
@@ -66,6 +67,10 @@ class RowScorer:
         ]
         self.reader = RowReader(source, columns, problems, self.parser, show_id, seen)
         self.unanswered = 0
+        self.dropped = 0  # rows another stage refused, such as a rating about no one
+        # A stage that keeps some rows of each chunk (a multi-rater run's self rows), and may
+        # note problems with the others before the chunk's problems are written in line order.
+        self.split: Callable[[Chunk, list[list[Outcome]]], Split] | None = None
         self.cell_note = cell_note
 
     @property
@@ -86,7 +91,7 @@ class RowScorer:
     @property
     def not_scored(self) -> int:
         """Rows listed in problems.csv as not scored."""
-        return self.reader.not_scored + self.unanswered
+        return self.reader.not_scored + self.unanswered + self.dropped
 
     def chunks(self) -> Iterator[tuple[Chunk, list[list[Outcome]]]]:
         """Each chunk of rows to score, with every competency's outcome for each row."""
@@ -98,6 +103,8 @@ class RowScorer:
                 chunk, outcomes, infos = self._drop_unanswered(chunk, outcomes, infos, answered)
             chunk.infos = infos
             self._report_cells(chunk, outcomes)
+            if self.split is not None:
+                chunk, outcomes = self.split(chunk, outcomes)
             self.problems.flush()
             if chunk.rows:
                 yield chunk, outcomes

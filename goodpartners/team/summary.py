@@ -204,6 +204,27 @@ class HeatmapRow(SummaryModel):
     group: str | None = Field(default=None, description="Value of the first --group-by column.")
 
 
+class BlindSpotShare(SummaryModel):
+    """How many people have a blind spot on one competency: the team's collective blind spots."""
+
+    competency: str
+    name: str
+    people: int = Field(description="People with both their own score and others' shown.")
+    blind_spots: int | None = Field(description="None when too few people to show.")
+    share: float | None = Field(description="None when fewer people than min_group_size.")
+
+
+class RatersSummary(SummaryModel):
+    """A multi-rater (360) run: who was rated, by how many, and the collective blind spots."""
+
+    people: int = Field(description="People rated, by themselves or others.")
+    ratings: int = Field(description="Ratings scored, self ratings included.")
+    rated_by_others: int = Field(description="People with 'others' shown on some competency.")
+    min_raters: int
+    blind_spot: float = Field(description="The gap, in scale points, that is a blind spot.")
+    blind_spots: list[BlindSpotShare]
+
+
 class TeamSummary(SummaryModel):
     """Everything the team summary shows."""
 
@@ -233,6 +254,9 @@ class TeamSummary(SummaryModel):
         default_factory=list,
         description="Shown groups whose average differs from the rest by at least "
         "half a scale point (as shown to one decimal); hidden groups are never compared.",
+    )
+    raters: RatersSummary | None = Field(
+        default=None, description="A multi-rater (360) run only; left out of summary.json else."
     )
 
 

@@ -205,3 +205,65 @@ def _save(book: Any, output: Path) -> Path:
     # latin-1 maps every byte to one character and back, so the workbook's bytes go
     # through the private, atomic text writer unchanged.
     return write_private(output, buffer.getvalue().decode("latin-1"), encoding="latin-1")
+
+
+RATER_COLUMNS: Final = ("respondent", "Who are you rating?", "How do you work with them?")
+"""A multi-rater (360) form's first columns: the rater, the person rated, the relationship."""
+RATER_WORDS: Final = ("self", "manager", "peer", "partner")
+
+
+def raters_dictionary(framework: Framework) -> str:
+    """The data dictionary of a multi-rater form: the rater columns, then the usual one."""
+    usual = data_dictionary(framework)
+    intro = "\n".join(
+        [
+            "## A multi-rater (360) form",
+            "",
+            "Each row is one person's answers about one colleague, or about themselves.",
+            "Everyone rates themselves; their manager, peers and partner agencies rate them too.",
+            "The statements are written as 'I ...': raters read 'I' as the person they rate.",
+            "",
+            "| Column | What it holds |",
+            "| --- | --- |",
+            "| `respondent` | Who is answering: their email address or a number. Unique per row. |",
+            "| `Who are you rating?` | The person rated, written the same way every time, "
+            "such as their work email. |",
+            "| `How do you work with them?` | `self`, `manager`, `peer` or `partner`. "
+            "'Line manager', 'colleague' and 'partner agency' are understood too. |",
+            "",
+            "Score the export with:",
+            "",
+            "```",
+            "goodpartners batch responses.csv --subject-column 'Who are you rating?' "
+            "--rater-column 'How do you work with them?'",
+            "```",
+            "",
+            "Peers' and partners' ratings are shown only when at least 3 people give them: "
+            "see docs/360-guide.md.",
+            "",
+            "Then one column per statement, headed by its item id (or the statement's text).",
+            "",
+        ]
+    )
+    title = usual.partition("\n")[0]
+    answers = usual[usual.index("## Answers") :]
+    return f"{title}\n\n{intro}\n{answers}"
+
+
+def write_raters_template(framework: Framework, output: Path) -> tuple[Path, Path]:
+    """A blank multi-rater (360) CSV and its data dictionary; refuse to overwrite either."""
+    from goodpartners.csvsafe import SafeCsvWriter
+    from goodpartners.team.responses import dictionary_path
+
+    dictionary = dictionary_path(output)
+    for path in (output, dictionary):
+        if path.exists():
+            raise UsageError(
+                f"{path} already exists and may hold answers; choose another name with "
+                "--output, or move the file first"
+            )
+    stream = io.StringIO()
+    SafeCsvWriter(stream).writerow([*RATER_COLUMNS, *(i.id for _, i in framework.items())])
+    write_private(output, stream.getvalue(), encoding="utf-8-sig")
+    write_private(dictionary, raters_dictionary(framework))
+    return output, dictionary

@@ -28,6 +28,7 @@ from goodpartners.team.summary import (
     GroupDifference,
     HeatmapRow,
     QualitySummary,
+    RatersSummary,
     TeamSummary,
     TrainingNeed,
     describe_counts,
@@ -158,6 +159,7 @@ def team_summary(
     min_group_size: int,
     baseline: BaselineSummary | None,
     warnings: list[str],
+    raters: RatersSummary | None = None,
 ) -> TeamSummary:
     """The team summary of a run: counts, columns, scores, groups, quality and change."""
     framework = totals.framework
@@ -205,6 +207,7 @@ def team_summary(
         rules=scoring_rules(framework),
         created=now(),
         group_differences=_differences(groups, totals, scorer, competencies),
+        raters=raters,
     )
 
 

@@ -7,12 +7,13 @@ drawn by the renderer the caller hands in; nothing here imports one.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timezone
 from typing import IO, Any
 
 from goodpartners.csvsafe import SafeCsvWriter, csv_cell
-from goodpartners.models import Assessment, Framework
+from goodpartners.models import Answer, Assessment, Framework
+from goodpartners.multirater import OthersView
 from goodpartners.staging import StagedFolder
 from goodpartners.team.reader import Chunk
 from goodpartners.team.responses import ColumnMap
@@ -32,27 +33,34 @@ class ScoreWriter:
         columns: ColumnMap,
         stream: IO[str],
         pseudonym: Callable[[str], str] | None,
+        extra: Sequence[str] = (),
     ) -> None:
         self.write = stream.write
         self.pseudonym = pseudonym
         self.cell_memo: Memo[str, str] = Memo(csv_cell)
         competencies = [c.id for _, c in framework.competencies()]
-        SafeCsvWriter(stream).writerow(
-            [
-                "respondent",
-                *(name for name, _ in columns.groups),
-                *competencies,
-                *(f"{c}_band" for c in competencies),
-                *(t.id for t in framework.themes),
-                "overall",
-                "overall_band",
-                "answered",
-                "flags",
-            ]
-        )
+        header = [
+            "respondent",
+            *(name for name, _ in columns.groups),
+            *competencies,
+            *(f"{c}_band" for c in competencies),
+            *(t.id for t in framework.themes),
+            "overall",
+            "overall_band",
+            "answered",
+            "flags",
+        ]
+        self.width = len(header)  # a person with no own row has this many blanks
+        SafeCsvWriter(stream).writerow([*header, *extra])
 
     def add(self, chunk: Chunk, outcomes: list[list[Outcome]], scores: ChunkScores) -> None:
         """Write one row of scores.csv for each row of the chunk."""
+        self.write("\r\n".join(self.lines(chunk, outcomes, scores)) + "\r\n")
+
+    def lines(
+        self, chunk: Chunk, outcomes: list[list[Outcome]], scores: ChunkScores
+    ) -> Iterator[str]:
+        """The chunk's rows of scores.csv, each as one line without its line ending."""
         cell_memo = self.cell_memo
         if self.pseudonym:
             shown = map(self.pseudonym, chunk.ids)
@@ -70,7 +78,15 @@ class ScoreWriter:
             scores.flags,
             strict=True,
         )
-        self.write("\r\n".join(map(",".join, cells)) + "\r\n")
+        return map(",".join, cells)
+
+    def add_person(self, line: str | None, respondent: str, extra: Sequence[str]) -> None:
+        """Write one person's row of a multi-rater run: their own scores (or blanks), then
+        the per-group cells."""
+        if line is None:
+            shown = self.pseudonym(respondent) if self.pseudonym else csv_cell(respondent)
+            line = shown + "," * (self.width - 1)
+        self.write(",".join([line, *map(csv_cell, extra)]) + "\r\n")
 
 
 class PeopleReports:
@@ -82,7 +98,7 @@ class PeopleReports:
         columns: ColumnMap,
         stage: StagedFolder,
         suffix: str,
-        person: Callable[[Framework, Assessment], str],
+        person: Callable[[Framework, Assessment, OthersView | None], str],
         pseudonym: Callable[[str], str] | None,
     ) -> None:
         self.framework = framework
@@ -96,26 +112,39 @@ class PeopleReports:
     def add(self, chunk: Chunk, outcomes: list[list[Outcome]]) -> None:
         """Write the report of each person in the chunk."""
         framework = self.framework
-        suffix = self.suffix
         item_ids = [[item.id for item in c.items] for _, c in framework.competencies()]
         name_column = self.columns.name_column
         now = datetime.now(timezone.utc)
         for index, ident in enumerate(chunk.ids):
-            respondent = self.pseudonym(ident) if self.pseudonym else ident
             answers: dict[str, Any] = {}
             for ids, column_outcomes in zip(item_ids, outcomes, strict=True):
                 for item_id, answer in zip(ids, column_outcomes[index].answers, strict=True):
                     if answer is not None:
                         answers[item_id] = answer
-            name = respondent
-            if name_column is not None and not self.pseudonym:
-                name = chunk.rows[index][name_column].strip() or respondent
-            assessment = Assessment.start(
-                framework, respondent, name=name, when=now, answers=answers, finished=True
-            )
-            text = self.person(framework, assessment)
-            file_name = report_file_name(respondent, self.names)
-            self.stage.write(f"{PEOPLE}/{file_name}.{suffix}", text)
+            name = None
+            if name_column is not None:
+                name = chunk.rows[index][name_column].strip()
+            self.write(ident, name, answers, now)
+
+    def write(
+        self,
+        ident: str,
+        name: str | None,
+        answers: dict[str, Answer],
+        now: datetime,
+        others: OthersView | None = None,
+    ) -> None:
+        """Write one person's report; the name is left out when people are pseudonymised."""
+        respondent = self.pseudonym(ident) if self.pseudonym else ident
+        shown_name = respondent if self.pseudonym else (name or respondent)
+        assessment = Assessment.start(
+            self.framework, respondent, name=shown_name, when=now, answers=answers, finished=True
+        )
+        if others is not None and self.pseudonym:
+            others = others.model_copy(update={"subject": respondent})
+        text = self.person(self.framework, assessment, others)
+        file_name = report_file_name(respondent, self.names)
+        self.stage.write(f"{PEOPLE}/{file_name}.{self.suffix}", text)
 
 
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9@._-]+")

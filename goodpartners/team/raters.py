@@ -1,0 +1,284 @@
+"""A multi-rater (360) run: each row is one rater's answers about one person.
+
+Rows stream past as usual. This module reads each row's subject and rater columns, notes
+rows it cannot use as problems (with their line), and keeps every rater's competency
+scores per person, so that the people's views (multirater.py) are worked out at the end.
+Memory grows with the number of ratings: a few hundred bytes each, which suits a 360
+survey of a team or an organisation.
+
+The person's own (self) rows go on to the team totals, scores.csv's usual columns and
+the people's reports, as in a self-assessment run; the other rows only feed the views.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from goodpartners.errors import UsageError
+from goodpartners.models import Answer, Framework, RaterGroupName
+from goodpartners.multirater import (
+    GROUPS,
+    OTHER_GROUPS,
+    OthersView,
+    Rating,
+    known_words,
+    others_view,
+    rater_group,
+)
+from goodpartners.team.problems import ROW_PROBLEM, ProblemLog
+from goodpartners.team.reader import Chunk
+from goodpartners.team.responses import ColumnMap, find_column
+from goodpartners.team.summary import BlindSpotShare, RatersSummary
+from goodpartners.team.tally import Outcome
+
+__all__ = [
+    "RaterColumns",
+    "RaterRows",
+    "group_cells",
+    "group_columns",
+    "rater_columns",
+    "BlindSpotTally",
+]
+
+
+@dataclass(frozen=True)
+class RaterColumns:
+    """Where the subject and the rater's relationship are, and the smallest group shown."""
+
+    subject: int
+    rater: int
+    min_raters: int
+
+
+def rater_columns(
+    columns: ColumnMap, subject: str, rater: str, min_raters: int, source: str
+) -> RaterColumns:
+    """Find --subject-column and --rater-column in the header; refuse an item's column."""
+    if min_raters < 1:
+        raise UsageError("--min-raters must be at least 1")
+    found = []
+    for option, wanted in (("--subject-column", subject), ("--rater-column", rater)):
+        column = find_column(columns.header, wanted, option, source)
+        item = next((i for i, c in columns.items.items() if c == column), None)
+        if item is not None:
+            raise UsageError(
+                f"{option} {wanted}: that column holds the answers to item {item}; "
+                "give the column that says who is rated, or how the rater knows them"
+            )
+        found.append(column)
+    if found[0] == found[1]:
+        raise UsageError(
+            f"--subject-column and --rater-column are the same column ({subject}); "
+            "give the column that says who is rated, and the one that says how the rater "
+            "knows them"
+        )
+    return RaterColumns(found[0], found[1], min_raters)
+
+
+def group_columns(framework: Framework) -> list[str]:
+    """The per-group columns scores.csv gains: <competency>_self, _others, _manager..."""
+    return [
+        f"{c.id}_{group}"
+        for _, c in framework.competencies()
+        for group in ("self", "others", *OTHER_GROUPS)
+    ]
+
+
+@dataclass
+class _Person:
+    """What is kept about one person as their ratings stream past."""
+
+    ratings: list[tuple[RaterGroupName, tuple[float | None, ...]]] = field(default_factory=list)
+    self_line: int | None = None
+    self_answers: dict[str, Answer] | None = None
+
+
+class RaterRows:
+    """Sorts each chunk's rows by person and rater; keeps the ratings; notes bad rows."""
+
+    def __init__(
+        self,
+        framework: Framework,
+        columns: ColumnMap,
+        where: RaterColumns,
+        problems: ProblemLog,
+        renames: Mapping[str, str] | None = None,
+    ) -> None:
+        self.framework = framework
+        self.where = where
+        self.problems = problems
+        # The framework's raters: block, then a --mapping file's, which wins for its run.
+        self.words = known_words({**framework.raters, **(renames or {})})
+        self.subject_heading = columns.header[where.subject].strip()
+        self.rater_heading = columns.header[where.rater].strip()
+        self.item_ids = [[item.id for item in c.items] for _, c in framework.competencies()]
+        self.competency_ids = [c.id for _, c in framework.competencies()]
+        self.people: dict[str, _Person] = {}
+        self.dropped = 0
+        self.ratings = 0
+
+    def split(
+        self, chunk: Chunk, outcomes: list[list[Outcome]]
+    ) -> tuple[Chunk, list[list[Outcome]]]:
+        """Keep every usable rating; give the self rows, with the person as their id.
+
+        Called by RowScorer before it writes the chunk's problems (RowScorer.split)."""
+        keep: list[int] = []
+        subjects: list[str] = []
+        for index, row in enumerate(chunk.rows):
+            line = chunk.lines[index]
+            subject = row[self.where.subject].strip()
+            raw = row[self.where.rater]
+            group = self._group(line, subject, raw)
+            if group is None:
+                continue
+            person = self.people.setdefault(subject, _Person())
+            if group == "self" and person.self_line is not None:
+                self._drop(
+                    line,
+                    self.rater_heading,
+                    raw,
+                    f"a second self rating for '{subject}' (the first is on line "
+                    f"{person.self_line}); only the first was scored. Remove one of them",
+                )
+                continue
+            # A tuple in framework order is a tenth of a dict's size, and the score floats
+            # are shared with the scored cell patterns, so a rating costs little to keep.
+            person.ratings.append((group, tuple([column[index].score for column in outcomes])))
+            self.ratings += 1
+            if group == "self":
+                person.self_line = line
+                person.self_answers = self._answers(outcomes, index)
+                keep.append(index)
+                subjects.append(subject)
+
+        def select(values: list[Any]) -> list[Any]:
+            return [values[i] for i in keep]
+
+        kept = Chunk(select(chunk.rows), select(chunk.lines), subjects, select(chunk.infos))
+        return kept, [select(o) for o in outcomes]
+
+    def _group(self, line: int, subject: str, raw: str) -> RaterGroupName | None:
+        if not subject:
+            self._drop(
+                line,
+                self.subject_heading,
+                "",
+                f"'{self.subject_heading}' is empty, so this rating is about no one and was "
+                "not scored; fill in who it is about",
+            )
+            return None
+        if not raw.strip():
+            self._drop(
+                line,
+                self.rater_heading,
+                "",
+                f"'{self.rater_heading}' is empty, so this rating was not scored; fill in "
+                "self, manager, peer or partner",
+            )
+            return None
+        group = rater_group(raw, self.words)
+        if group is None:
+            self._drop(
+                line,
+                self.rater_heading,
+                raw,
+                "not a rater group, so this rating was not scored; use "
+                + ", ".join(GROUPS)
+                + ", or add the word to the raters: block of the framework or --mapping file",
+            )
+        return group
+
+    def _drop(self, line: int, column: str, value: str, problem: str) -> None:
+        self.dropped += 1
+        self.problems.add(line, ROW_PROBLEM, column, value, problem)
+
+    def _answers(self, outcomes: list[list[Outcome]], index: int) -> dict[str, Answer]:
+        answers: dict[str, Answer] = {}
+        for ids, column in zip(self.item_ids, outcomes, strict=True):
+            for item_id, answer in zip(ids, column[index].answers, strict=True):
+                if answer is not None:
+                    answers[item_id] = answer  # type: ignore[assignment]  # a point or n/a
+        return answers
+
+    def views(self) -> Iterator[tuple[str, dict[str, Answer] | None, OthersView]]:
+        """Each person, in the order first seen: their own answers and how others see them."""
+        ids = self.competency_ids
+        for subject, person in self.people.items():
+            ratings = [
+                Rating(group, dict(zip(ids, scores, strict=True)))
+                for group, scores in person.ratings
+            ]
+            view = others_view(self.framework, subject, ratings, self.where.min_raters)
+            yield subject, person.self_answers, view
+
+
+class BlindSpotTally:
+    """Counts, person by person, who has a blind spot on each competency."""
+
+    def __init__(self, framework: Framework) -> None:
+        self.framework = framework
+        count = framework.competency_count
+        self.compared = [0] * count
+        self.blind = [0] * count
+        self.people = 0
+        self.rated_by_others = 0
+
+    def add(self, view: OthersView) -> None:
+        """Count one person's view."""
+        self.people += 1
+        self.rated_by_others += view.any_shown
+        for position, comp in enumerate(view.competencies):
+            if comp.gap is not None:
+                self.compared[position] += 1
+                self.blind[position] += comp.gap_kind == "blind spot"
+
+    def summary(self, ratings: int, min_raters: int, min_group_size: int) -> RatersSummary:
+        """The run's multi-rater figures: the share of people with a blind spot on each
+        competency, among those whose own and others' scores are both shown. A share of
+        fewer than min_group_size people is not shown, as with any group in the summary."""
+        shares = []
+        for position, (_, competency) in enumerate(self.framework.competencies()):
+            compared, blind = self.compared[position], self.blind[position]
+            enough = compared >= max(1, min_group_size)
+            shares.append(
+                BlindSpotShare(
+                    competency=competency.id,
+                    name=competency.name,
+                    people=compared,
+                    blind_spots=blind if enough else None,
+                    share=blind / compared if enough else None,
+                )
+            )
+        return RatersSummary(
+            people=self.people,
+            ratings=ratings,
+            rated_by_others=self.rated_by_others,
+            min_raters=min_raters,
+            blind_spot=self.framework.scoring.blind_spot,
+            blind_spots=shares,
+        )
+
+
+def group_cells(view: OthersView) -> list[str]:
+    """A person's per-group cells for scores.csv: two decimals, blank where not shown."""
+    cells: list[str] = []
+    for comp in view.competencies:
+        cells.append(_two(comp.self_score))
+        cells.append(_two(comp.others))
+        cells.extend(_two(g.mean) for g in comp.groups)
+    return cells
+
+
+def _two(value: float | None) -> str:
+    """Two decimals, halves rounded up as in scores.csv's other columns (3.125 is 3.13).
+
+    Scores are means of small whole numbers, never negative, so a half is exact in
+    floating point and the small nudge only guards sums such as 2.675 * 100 = 267.49999.
+    """
+    if value is None:
+        return ""
+    hundredths = int(value * 100 + 0.5 + 1e-7)
+    return f"{hundredths // 100}.{hundredths % 100:02d}"

@@ -1,0 +1,352 @@
+"""`goodpartners batch --subject-column --rater-column`: a multi-rater (360) run end to end."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from goodpartners.cli import app
+
+DATA = Path(__file__).parent / "data"
+EXPORTS = DATA / "exports"
+GOLDEN = Path(__file__).parent / "golden" / "batch"
+MINIMAL = DATA / "framework.minimal.yaml"
+RATERS_FRAMEWORK = DATA / "framework.360-raters.yaml"
+MULTI = ("--subject-column", "subject", "--rater-column", "relationship")
+
+
+def run(*args: str | Path) -> Result:
+    return CliRunner().invoke(
+        app, [str(a) for a in args], prog_name="goodpartners", env={"COLUMNS": "80"}
+    )
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as stream:
+        return list(csv.DictReader(stream))
+
+
+def test_360_scores_one_row_per_person(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run("batch", EXPORTS / "360.csv", "--framework", MINIMAL, *MULTI, "--out", out)
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        "Scored 43 ratings of 8 people (43 rows) from 360.csv against Minimal 1.0. 5 of them "
+        "have others' ratings shown; the team figures are from 8 self ratings.\n"
+        "No problems found in the rows.\n"
+        f"Files are in {out}; open summary.html for the team summary.\n"
+    )
+    rows = {row["respondent"]: row for row in read_csv(out / "scores.csv")}
+    assert list(rows) == ["Ana", "Ben", "Cat", "Dan", "Eve", "Fay", "Gus", "Hal"]
+    # By hand, from tests/data/exports/360.csv (see test_multirater.py for the rule).
+    assert rows["Ana"]["c1"] == rows["Ana"]["c1_self"] == "5.00"
+    assert rows["Ana"]["c1_others"] == "3.00"  # (3+3+2 + 4+3+3 + 3) / 7
+    assert rows["Ana"]["c1_peer"] == "2.67"  # 8 / 3
+    assert rows["Ana"]["c1_partner"] == "3.33"  # 10 / 3
+    assert rows["Ana"]["c1_manager"] == "3.00"
+    # c2: one peer skipped it, so 2 peers: peers hidden and partners folded in with them.
+    assert [rows["Ana"][f"c2_{g}"] for g in ("others", "manager", "peer", "partner")] == [
+        "3.33",  # (3+4 + 4+3+4 + 2) / 6
+        "2.00",
+        "",
+        "",
+    ]
+    ben = [rows["Ben"][f"c1_{g}"] for g in ("self", "others", "manager", "peer", "partner")]
+    assert ben == ["4.00", "3.33", "", "", ""]  # only others (3): (3+4+3) / 3
+    assert [rows["Cat"][f"c1_{g}"] for g in ("others", "peer")] == ["", ""]
+    assert rows["Dan"]["c1_others"] == "4.15"  # (4+4+5+4+3 + 13/3+5+4+4) / 9 = 4.148
+    assert rows["Dan"]["c1_partner"] == "4.33"  # (13/3 + 5+4+4) / 4
+    assert [rows["Hal"][f"c1_{g}"] for g in ("others", "manager", "peer")] == ["", "4.00", ""]
+    data = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert data["counts"]["scored"] == 8  # the team figures are the self ratings
+    assert data["columns"]["ignored"] == []
+    # Blind spots (self - others >= 1): Ana on c1 (5 - 3.0), Eve on c2 (5 - 3.3); 5 people
+    # (Ana, Ben, Dan, Eve, Gus) have others shown, as min_group_size 5 needs.
+    assert data["raters"]["blind_spots"] == [
+        {"competency": "c1", "name": "Competency one", "people": 5, "blind_spots": 1,
+         "share": 0.2},
+        {"competency": "c2", "name": "Competency two", "people": 5, "blind_spots": 1,
+         "share": 0.2},
+    ]  # fmt: skip
+
+
+def test_360_scores_golden(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert run("batch", EXPORTS / "360.csv", "--framework", MINIMAL, *MULTI, "--out", out)
+    expected = (GOLDEN / "360-scores.csv").read_bytes()
+    assert (out / "scores.csv").read_bytes() == expected
+
+
+def test_collective_blind_spots_follow_min_group_size(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run(
+        "batch", EXPORTS / "360.csv", "--framework", MINIMAL, *MULTI, "--out", out,
+        "--min-group-size", "6",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    shares = json.loads((out / "summary.json").read_text(encoding="utf-8"))["raters"]
+    assert [(s["people"], s["blind_spots"], s["share"]) for s in shares["blind_spots"]] == [
+        (5, None, None),
+        (5, None, None),
+    ]
+
+
+def test_360_bad_rows_are_problems(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run(
+        "batch", EXPORTS / "360.problems.csv", "--framework", RATERS_FRAMEWORK, *MULTI,
+        "--out", out,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert read_csv(out / "problems.csv") == [
+        {
+            "line": "3",
+            "column": "subject",
+            "value": "",
+            "problem": "'subject' is empty, so this rating is about no one and was not "
+            "scored; fill in who it is about",
+        },
+        {
+            "line": "4",
+            "column": "relationship",
+            "value": "friend",
+            "problem": "not a rater group, so this rating was not scored; use self, manager, "
+            "peer, partner, or add the word to the raters: block of the framework or "
+            "--mapping file",
+        },
+        {
+            "line": "5",
+            "column": "relationship",
+            "value": "",
+            "problem": "'relationship' is empty, so this rating was not scored; fill in "
+            "self, manager, peer or partner",
+        },
+        {
+            "line": "6",
+            "column": "relationship",
+            "value": "Self",
+            "problem": "a second self rating for 'Ana' (the first is on line 2); only the "
+            "first was scored. Remove one of them",
+        },
+        {
+            "line": "10",
+            "column": "",
+            "value": "",
+            "problem": "no statement was answered, so this row was not scored",
+        },
+    ]
+    data = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert data["counts"]["rows"] == 9
+    assert data["counts"]["not_scored"] == 5
+    assert data["raters"]["ratings"] == 4  # self, peer, partner, probation officer (partner)
+    (ana,) = read_csv(out / "scores.csv")
+    assert ana["c1_self"] == "5.00"
+    # 1 peer and 2 partners (one a probation officer, by the framework's raters: block):
+    # others (3) alone, (3 + 3 + 3) / 3 and (3 + 4 + 2) / 3.
+    assert [ana[f"c1_{g}"] for g in ("others", "peer", "partner")] == ["3.00", "", ""]
+    assert ana["c2_others"] == "3.00"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ("--subject-column", "subject"),
+            "Error: --subject-column needs --rater-column too: one says who is rated, the "
+            "other how the rater knows them; give both, or neither\n",
+        ),
+        (
+            ("--rater-column", "relationship"),
+            "Error: --rater-column needs --subject-column too: one says who is rated, the "
+            "other how the rater knows them; give both, or neither\n",
+        ),
+        (
+            ("--subject-column", "c1-1", "--rater-column", "relationship"),
+            "Error: --subject-column c1-1: that column holds the answers to item c1-1; give "
+            "the column that says who is rated, or how the rater knows them\n",
+        ),
+        (
+            ("--subject-column", "subject", "--rater-column", "subject"),
+            "Error: --subject-column and --rater-column are the same column (subject); give "
+            "the column that says who is rated, and the one that says how the rater knows "
+            "them\n",
+        ),
+    ],
+)
+def test_360_usage_errors(tmp_path: Path, args: tuple[str, ...], message: str) -> None:
+    out = tmp_path / "out"
+    result = run("batch", EXPORTS / "360.csv", "--framework", MINIMAL, *args, "--out", out)
+    assert (result.exit_code, result.stderr) == (2, message)
+    assert not out.exists()
+
+
+def test_360_unknown_column(tmp_path: Path) -> None:
+    result = run(
+        "batch", EXPORTS / "360.csv", "--framework", MINIMAL, "--subject-column", "who",
+        "--rater-column", "relationship", "--out", tmp_path / "out",
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert result.stderr.startswith(
+        f"Error: --subject-column who: {EXPORTS / '360.csv'} has no such column; its columns "
+        "are 'id', 'subject', 'relationship'"
+    )
+
+
+def test_360_reports_say_how_others_see_you(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run(
+        "batch", EXPORTS / "360.csv", "--framework", MINIMAL, *MULTI, "--out", out,
+        "--reports", "md",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in (out / "people").iterdir())
+    assert names == [f"{n}.md" for n in ("Ana", "Ben", "Cat", "Dan", "Eve", "Fay", "Gus", "Hal")]
+    ben = (out / "people" / "Ben.md").read_text(encoding="utf-8")
+    assert "| Skill | You | Others | Gap |" in ben
+    assert "| Competency one | 4.0 | 3.3 (3) | +0.7 worth a conversation |" in ben
+    cat = (out / "people" / "Cat.md").read_text(encoding="utf-8")
+    assert "1 person rated you. Others' ratings are shown only when at least 3" in cat
+
+
+def test_360_anonymised_names_no_one(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run(
+        "batch", EXPORTS / "360.csv", "--framework", MINIMAL, *MULTI, "--out", out,
+        "--reports", "md", "--anonymise", "--pseudonym-key", "k",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    scores = (out / "scores.csv").read_text(encoding="utf-8-sig")
+    reports = " ".join(p.read_text(encoding="utf-8") for p in (out / "people").iterdir())
+    for name in ("Ana", "Ben", "Cat", "Hal"):
+        assert name not in scores
+        assert name not in reports
+    assert all(row["respondent"].startswith("p-") for row in read_csv(out / "scores.csv"))
+
+
+def test_a_normal_run_has_no_raters_block(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run("batch", EXPORTS / "360.csv", "--framework", MINIMAL, "--out", out)
+    assert result.exit_code == 0, result.output
+    assert "raters" not in json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert "c1_others" not in (out / "scores.csv").read_text(encoding="utf-8-sig")
+
+
+@pytest.mark.parametrize(
+    ("min_group_size", "rows"),
+    [
+        ("5", ["| Competency one | 1 | 20% | 5 |", "| Competency two | 1 | 20% | 5 |"]),
+        ("6", ["| Competency one | - | - | 5 |", "| Competency two | - | - | 5 |"]),
+    ],
+)
+def test_summary_shows_the_teams_blind_spots(
+    tmp_path: Path, min_group_size: str, rows: list[str]
+) -> None:
+    out = tmp_path / "out"
+    result = run(
+        "batch", EXPORTS / "360.csv", "--framework", MINIMAL, *MULTI, "--out", out,
+        "--min-group-size", min_group_size,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    text = (out / "summary.md").read_text(encoding="utf-8")
+    section = text.split("## The team's blind spots\n\n", 1)[1].split("\n## ", 1)[0]
+    assert section.splitlines() == [
+        "8 people were rated, in 43 ratings. For each competency, the share of people who "
+        "score themselves at least 1 point higher than others do: the team's blind spots. "
+        "Only people whose own and others' scores are both shown count. A share of fewer "
+        f"than {min_group_size} people is not shown.",
+        "",
+        "| Competency | People with a blind spot | Share | People compared |",
+        "| --- | ---: | ---: | ---: |",
+        *rows,
+    ]
+    page = (out / "summary.html").read_text(encoding="utf-8")
+    assert '<h2 id="blind-spots">The team\'s blind spots</h2>' in page
+
+
+def test_check_names_the_rater_columns(tmp_path: Path) -> None:
+    result = run("batch", EXPORTS / "360.csv", "--framework", MINIMAL, *MULTI, "--check")
+    assert result.exit_code == 0, result.output
+    assert "  B  'subject' -> who is rated\n" in result.stdout
+    assert "  C  'relationship' -> how the rater knows them\n" in result.stdout
+    assert "Unmatched columns: none\n" in result.stdout
+
+
+def test_a_person_rated_only_by_others_has_blank_own_scores(tmp_path: Path) -> None:
+    export = tmp_path / "noself.csv"
+    export.write_text(
+        "id,subject,relationship,c1-1,c1-2,c1-3,c2-1,c2-2,c2-3\n"
+        "r1,Zed,peer,3,3,3,3,3,3\nr2,Zed,peer,4,4,2,4,4,2\nr3,Zed,partner,5,5,1,5,5,1\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = run("batch", export, "--framework", MINIMAL, *MULTI, "--out", out, "--reports", "md")
+    assert result.exit_code == 0, result.output
+    assert "1 of them has others' ratings shown; the team figures are from 0 self ratings" in (
+        " ".join(result.stderr.split())
+    )
+    rows = (out / "scores.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert rows[1] == "Zed,,,,,,,,,,,4.00,,,,,4.00,,,"  # (3 + 4 + 5) / 3
+    report = (out / "people" / "Zed.md").read_text(encoding="utf-8")
+    assert "You did not rate yourself, so there are no gaps to show." in report
+    assert "| Competency one | - | ███████████████░░░░░ 4.0 |" in report
+
+
+def test_min_raters_two_shows_smaller_groups(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run(
+        "batch", EXPORTS / "360.csv", "--framework", MINIMAL, *MULTI, "--out", out,
+        "--min-raters", "2",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    rows = {row["respondent"]: row for row in read_csv(out / "scores.csv")}
+    # Hal: a manager (4) and 2 peers (2, 5): now others (3) and the peers are shown.
+    hal = [rows["Hal"][f"c1_{g}"] for g in ("others", "manager", "peer", "partner")]
+    assert hal == ["3.67", "4.00", "3.50", ""]  # (2 + 5 + 4) / 3, (2 + 5) / 2
+    # Ben: 2 peers and 1 partner; showing the peers would give away the one partner.
+    ben = [rows["Ben"][f"c1_{g}"] for g in ("others", "peer", "partner")]
+    assert ben == ["3.33", "", ""]
+
+
+def test_strict_refuses_a_360_with_a_bad_rater(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run(
+        "batch", EXPORTS / "360.problems.csv", "--framework", RATERS_FRAMEWORK, *MULTI,
+        "--out", out, "--strict",
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        "Error: 5 problems in the data; the first is on line 3, column 'subject': 'subject' "
+        "is empty, so this rating is about no one and was not scored"
+    )
+    assert sorted(p.name for p in out.iterdir()) == ["problems.csv"]
+
+
+def test_mapping_renames_rater_words(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run(
+        "batch", EXPORTS / "360.problems.csv", "--framework", RATERS_FRAMEWORK, *MULTI,
+        "--out", out, "--mapping", DATA / "mapping.360-raters.yaml",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "friend" not in (out / "problems.csv").read_text(encoding="utf-8-sig")
+    (ana,) = read_csv(out / "scores.csv")
+    # 'friend' is now a peer: 2 peers (3, 3) and 2 partners (3, 3) in c1, 4 in all.
+    assert [ana[f"c1_{g}"] for g in ("others", "peer", "partner")] == ["3.00", "", ""]
+    assert json.loads((out / "summary.json").read_text(encoding="utf-8"))["raters"]["ratings"] == 5
+
+
+def test_mapping_with_an_unknown_rater_group(tmp_path: Path) -> None:
+    path = DATA / "mapping.rater-group-unknown.yaml"
+    result = run(
+        "batch", EXPORTS / "360.csv", "--framework", MINIMAL, *MULTI, "--out", tmp_path / "o",
+        "--mapping", path,
+    )  # fmt: skip
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"Error: {path}:4:11: 'Friend' means 'pal', which is not a rater group; use self, "
+        "manager, peer or partner\n",
+    )
