@@ -350,3 +350,56 @@ def test_mapping_with_an_unknown_rater_group(tmp_path: Path) -> None:
         f"Error: {path}:4:11: 'Friend' means 'pal', which is not a rater group; use self, "
         "manager, peer or partner\n",
     )
+
+
+def test_a_subject_written_two_ways_is_one_person_and_said_so(tmp_path: Path) -> None:
+    # "ana", "Ana " and "ANA" differ only in capitals and spaces: one person, whose
+    # ratings are put together, and problems.csv says which rows were read that way.
+    out = tmp_path / "out"
+    result = run(
+        "batch", EXPORTS / "360.subject-spelled-two-ways.csv", "--framework", MINIMAL,
+        *MULTI, "--out", out,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    rows = {row["respondent"]: row for row in read_csv(out / "scores.csv")}
+    assert list(rows) == ["ana", "Ben"]
+    assert rows["ana"]["c1_others"] == "2.67"  # (3+3+3 + 3+3+3 + 2+2+2) / 9
+    assert rows["ana"]["c1_peer"] == "2.67"
+    assert read_csv(out / "problems.csv") == [
+        {
+            "line": str(line),
+            "column": "subject",
+            "value": value,
+            "problem": "taken to be 'ana' (line 2), written with other capitals or spaces; "
+            "this rating was scored as theirs. Write each name the same way every time",
+        }
+        for line, value in ((3, "Ana "), (4, "ANA"))
+    ]
+
+
+def test_strict_refuses_a_subject_written_two_ways(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run(
+        "batch", EXPORTS / "360.subject-spelled-two-ways.csv", "--framework", MINIMAL,
+        *MULTI, "--strict", "--out", out,
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert "line 3, column 'subject', value 'Ana '" in result.stderr
+
+
+def test_subjects_differing_by_more_than_capitals_stay_apart(tmp_path: Path) -> None:
+    export = tmp_path / "360.csv"
+    export.write_text(
+        "id,subject,relationship,c1-1,c1-2,c1-3,c2-1,c2-2,c2-3\n"
+        "r1,ana-b@x.org,self,5,5,1,3,3,3\n"
+        "r2,ana_b@x.org,self,3,3,3,3,3,3\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = run("batch", export, "--framework", MINIMAL, *MULTI, "--out", out)
+    assert result.exit_code == 0, result.output
+    assert [row["respondent"] for row in read_csv(out / "scores.csv")] == [
+        "ana-b@x.org",
+        "ana_b@x.org",
+    ]
+    assert read_csv(out / "problems.csv") == []

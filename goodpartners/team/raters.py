@@ -90,6 +90,8 @@ def group_columns(framework: Framework) -> list[str]:
 class _Person:
     """What is kept about one person as their ratings stream past."""
 
+    name: str
+    line: int
     ratings: list[tuple[RaterGroupName, tuple[float | None, ...]]] = field(default_factory=list)
     self_line: int | None = None
     self_answers: dict[str, Answer] | None = None
@@ -129,12 +131,14 @@ class RaterRows:
         subjects: list[str] = []
         for index, row in enumerate(chunk.rows):
             line = chunk.lines[index]
-            subject = row[self.where.subject].strip()
+            written = row[self.where.subject]
+            subject = written.strip()
             raw = row[self.where.rater]
             group = self._group(line, subject, raw)
             if group is None:
                 continue
-            person = self.people.setdefault(subject, _Person())
+            person = self._person(line, written)
+            subject = person.name
             if group == "self" and person.self_line is not None:
                 self._drop(
                     line,
@@ -159,6 +163,29 @@ class RaterRows:
 
         kept = Chunk(select(chunk.rows), select(chunk.lines), subjects, select(chunk.infos))
         return kept, [select(o) for o in outcomes]
+
+    def _person(self, line: int, written: str) -> _Person:
+        """The person a subject cell names, matched ignoring capitals and spaces.
+
+        "ana", "Ana " and "ANA" are one person, named as first written; each other way
+        of writing them is noted in problems.csv, so a merge is never silent."""
+        name = written.strip()
+        # Only capitals and spaces: "ana-b" and "ana_b" may well be two people.
+        key = " ".join(name.split()).casefold()
+        person = self.people.get(key)
+        if person is None:
+            person = self.people[key] = _Person(name, line)
+        elif name != person.name:
+            self.problems.add(
+                line,
+                ROW_PROBLEM,
+                self.subject_heading,
+                written,
+                f"taken to be '{person.name}' (line {person.line}), written with other "
+                "capitals or spaces; this rating was scored as theirs. Write each name the "
+                "same way every time",
+            )
+        return person
 
     def _group(self, line: int, subject: str, raw: str) -> RaterGroupName | None:
         if not subject:
@@ -206,7 +233,8 @@ class RaterRows:
     def views(self) -> Iterator[tuple[str, dict[str, Answer] | None, OthersView]]:
         """Each person, in the order first seen: their own answers and how others see them."""
         ids = self.competency_ids
-        for subject, person in self.people.items():
+        for person in self.people.values():
+            subject = person.name
             ratings = [
                 Rating(group, dict(zip(ids, scores, strict=True)))
                 for group, scores in person.ratings
