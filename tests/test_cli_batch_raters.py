@@ -403,3 +403,16 @@ def test_subjects_differing_by_more_than_capitals_stay_apart(tmp_path: Path) -> 
         "ana_b@x.org",
     ]
     assert read_csv(out / "problems.csv") == []
+
+
+def test_360_misspelt_column_suggests_the_nearest(tmp_path: Path) -> None:
+    result = run(
+        "batch", EXPORTS / "360.csv", "--framework", MINIMAL, "--subject-column", "subjct",
+        "--rater-column", "relationship", "--out", tmp_path / "out",
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Error: --subject-column subjct: {EXPORTS / '360.csv'} has no such column; its "
+        "columns are 'id', 'subject', 'relationship', 'c1-1', 'c1-2', 'c1-3', 'c2-1', "
+        "'c2-2', 'c2-3'. Did you mean 'subject'?\n"
+    )

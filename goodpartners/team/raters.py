@@ -12,7 +12,8 @@ the people's reports, as in a self-assessment run; the other rows only feed the 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import difflib
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,7 +30,7 @@ from goodpartners.multirater import (
 )
 from goodpartners.team.problems import ROW_PROBLEM, ProblemLog
 from goodpartners.team.reader import Chunk
-from goodpartners.team.responses import ColumnMap, find_column
+from goodpartners.team.responses import ColumnMap, find_column, normalise
 from goodpartners.team.summary import BlindSpotShare, RatersSummary
 from goodpartners.team.tally import Outcome
 
@@ -60,7 +61,10 @@ def rater_columns(
         raise UsageError("--min-raters must be at least 1")
     found = []
     for option, wanted in (("--subject-column", subject), ("--rater-column", rater)):
-        column = find_column(columns.header, wanted, option, source)
+        try:
+            column = find_column(columns.header, wanted, option, source)
+        except UsageError as error:
+            raise UsageError(str(error) + _nearest(columns.header, wanted)) from None
         item = next((i for i, c in columns.items.items() if c == column), None)
         if item is not None:
             raise UsageError(
@@ -75,6 +79,15 @@ def rater_columns(
             "knows them"
         )
     return RaterColumns(found[0], found[1], min_raters)
+
+
+def _nearest(header: Sequence[str], wanted: str) -> str:
+    """ ". Did you mean 'X'?" for the heading nearest a misspelt one, or nothing."""
+    headings = {normalise(h): h.strip() for h in header if h.strip()}
+    if normalise(wanted) in headings:  # found, but more than once: nothing to suggest
+        return ""
+    close = difflib.get_close_matches(normalise(wanted), list(headings), n=1, cutoff=0.75)
+    return f". Did you mean '{headings[close[0]]}'?" if close else ""
 
 
 def group_columns(framework: Framework) -> list[str]:
