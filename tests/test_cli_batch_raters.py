@@ -416,3 +416,40 @@ def test_360_misspelt_column_suggests_the_nearest(tmp_path: Path) -> None:
         "columns are 'id', 'subject', 'relationship', 'c1-1', 'c1-2', 'c1-3', 'c2-1', "
         "'c2-2', 'c2-3'. Did you mean 'subject'?\n"
     )
+
+
+def test_anonymised_problems_name_no_one(tmp_path: Path) -> None:
+    # A second self rating and a name written two ways are problems about a person:
+    # with --anonymise they give the person's code, as a duplicate id does.
+    export = tmp_path / "360.csv"
+    export.write_text(
+        "id,subject,relationship,c1-1,c1-2,c1-3,c2-1,c2-2,c2-3\n"
+        "r1,Zed,self,5,5,1,3,3,3\n"
+        "r2,ZED,peer,3,3,3,3,3,3\n"
+        "r3,Zed,self,3,3,3,3,3,3\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = run(
+        "batch", export, "--framework", MINIMAL, *MULTI, "--out", out, "--anonymise",
+        "--pseudonym-key", "k",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    (code,) = [row["respondent"] for row in read_csv(out / "scores.csv")]
+    problems = read_csv(out / "problems.csv")
+    assert [(p["line"], p["value"], p["problem"]) for p in problems] == [
+        (
+            "3",
+            code,
+            f"taken to be '{code}' (line 2), written with other capitals or spaces; this "
+            "rating was scored as theirs. Write each name the same way every time",
+        ),
+        (
+            "4",
+            "self",
+            f"a second self rating for '{code}' (the first is on line 2); only the first "
+            "was scored. Remove one of them",
+        ),
+    ]
+    for name in ("scores.csv", "problems.csv", "summary.json", "summary.md", "summary.html"):
+        assert "zed" not in (out / name).read_text(encoding="utf-8-sig").casefold(), name

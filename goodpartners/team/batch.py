@@ -539,7 +539,9 @@ class _Run:
         renames = None
         if self.options.mapping is not None:
             renames = load_mapping(self.options.mapping, self.framework).raters
-        return RaterRows(self.framework, self.columns, self.where, problems, renames)
+        return RaterRows(
+            self.framework, self.columns, self.where, problems, renames, self.pseudonym
+        )
 
     def _write_people(
         self, raters: RaterRows, writer: ScoreWriter, people: PeopleReports | None

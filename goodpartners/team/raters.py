@@ -13,7 +13,7 @@ the people's reports, as in a self-assessment run; the other rows only feed the 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -120,8 +120,11 @@ class RaterRows:
         where: RaterColumns,
         problems: ProblemLog,
         renames: Mapping[str, str] | None = None,
+        pseudonym: Callable[[str], str] | None = None,
     ) -> None:
         self.framework = framework
+        # --anonymise: problems give a person's code, never the name written in the file.
+        self.pseudonym = pseudonym
         self.where = where
         self.problems = problems
         # The framework's raters: block, then a --mapping file's, which wins for its run.
@@ -157,7 +160,7 @@ class RaterRows:
                     line,
                     self.rater_heading,
                     raw,
-                    f"a second self rating for '{subject}' (the first is on line "
+                    f"a second self rating for '{self._show(subject)}' (the first is on line "
                     f"{person.self_line}); only the first was scored. Remove one of them",
                 )
                 continue
@@ -189,16 +192,20 @@ class RaterRows:
         if person is None:
             person = self.people[key] = _Person(name, line)
         elif name != person.name:
+            shown = self._show(person.name)
             self.problems.add(
                 line,
                 ROW_PROBLEM,
                 self.subject_heading,
-                written,
-                f"taken to be '{person.name}' (line {person.line}), written with other "
+                written if self.pseudonym is None else shown,
+                f"taken to be '{shown}' (line {person.line}), written with other "
                 "capitals or spaces; this rating was scored as theirs. Write each name the "
                 "same way every time",
             )
         return person
+
+    def _show(self, name: str) -> str:
+        return name if self.pseudonym is None else self.pseudonym(name)
 
     def _group(self, line: int, subject: str, raw: str) -> RaterGroupName | None:
         if not subject:
