@@ -71,11 +71,17 @@ def meaning(c: CompetencySummary, words: str) -> str:
     return f"{words} {label}" if label else words
 
 
+def no_alpha_text(panel: ItemPanel | None) -> str:
+    """Why a competency has no reliability, as a sentence."""
+    reason = panel.no_alpha if panel is not None else None
+    return f"Reliability cannot be worked out: {reason or 'too few people answered'}."
+
+
 def panel_line(c: CompetencySummary) -> str:
     """One sentence on a competency's reliability, above its statements."""
     panel = c.item_panel
     if panel is None or panel.alpha is None:
-        return "There were not enough answers to work out its reliability."
+        return no_alpha_text(panel)
     text = f"Reliability {panel.alpha:.2f}"
     if panel.ci_lower is not None:
         text += f" (likely range {range_text(panel)})"

@@ -67,6 +67,15 @@ def item_flags(alpha: float | None, r_drop: float | None, without: float | None)
     return flags
 
 
+def no_alpha_reason(statements: int, enough_answers: bool) -> str:
+    """Why a competency has no alpha, as a clause: "Reliability cannot be worked out: ..."."""
+    if statements < 2:
+        return "it has only one statement"
+    if not enough_answers:
+        return "too few people answered its statements"
+    return "the answers did not differ from person to person"
+
+
 def frequencies(counts: dict[int | str | None, int], scale: Scale) -> dict[str, int]:
     """People per answer: each scale point, then 'n/a' and 'blank'."""
     result = {str(point): counts.get(point, 0) for point in scale.points}
@@ -119,6 +128,9 @@ def item_panel(
         ci_lower=reliability.lower,
         ci_upper=reliability.upper,
         sem=measurement_error(sd, reliability.alpha),
+        no_alpha=None
+        if reliability.alpha is not None
+        else no_alpha_reason(len(tally.present), tally.alpha.covariance() is not None),
         indicative=bool(reasons),
         indicative_reasons=reasons,
         items=items,
