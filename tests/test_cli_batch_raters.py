@@ -453,3 +453,36 @@ def test_anonymised_problems_name_no_one(tmp_path: Path) -> None:
     ]
     for name in ("scores.csv", "problems.csv", "summary.json", "summary.md", "summary.html"):
         assert "zed" not in (out / name).read_text(encoding="utf-8-sig").casefold(), name
+
+
+def test_rater_emails_are_not_taken_as_a_unique_id(tmp_path: Path) -> None:
+    # A Google Form that collects email addresses: each rater's email is on every row
+    # they answer, one row per person they rate. It says who rated, not which row it is,
+    # so it must not be read as a respondent id (which would drop a rater's second row).
+    out = tmp_path / "out"
+    result = run(
+        "batch", EXPORTS / "360.google-email-collected.csv", "--framework", MINIMAL,
+        *MULTI, "--out", out,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        "Ignored 2 columns that are not statements: A ('Timestamp'), B ('Email address')\n"
+        "Scored 8 ratings of 2 people (8 rows) from 360.google-email-collected.csv against "
+        "Minimal 1.0. 2 of them have others' ratings shown; the team figures are from 2 "
+        "self ratings.\n"
+        "No problems found in the rows.\n"
+        f"Files are in {out}; open summary.html for the team summary.\n"
+    )
+    rows = {row["respondent"]: row for row in read_csv(out / "scores.csv")}
+    assert rows["Ana"]["c1_peer"] == "2.67"  # (3 + 3 + 8/3) / 3
+    assert rows["Ben"]["c1_peer"] == "3.67"  # (4 + 3 + 4) / 3
+
+
+def test_an_id_column_given_is_still_checked_for_repeats(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run(
+        "batch", EXPORTS / "360.google-email-collected.csv", "--framework", MINIMAL,
+        *MULTI, "--id-column", "Email address", "--out", out,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert [row["line"] for row in read_csv(out / "problems.csv")] == ["4", "7", "8", "9"]

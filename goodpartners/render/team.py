@@ -825,7 +825,7 @@ def summary_lines(result: BatchResult) -> list[str]:
                 f"So {plural(len(unscorable), 'competency', 'competencies')} cannot be scored: "
                 + _some(unscorable)
             )
-    if columns.respondent is None:
+    if columns.respondent is None and summary.raters is None:  # a 360 names people rated
         lines.append("No respondent id column found, so rows are named by line number.")
     raters = summary.raters
     if raters is None:

@@ -12,6 +12,7 @@ the people's reports, as in a self-assessment run; the other rows only feed the 
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -30,7 +31,7 @@ from goodpartners.multirater import (
 )
 from goodpartners.team.problems import ROW_PROBLEM, ProblemLog
 from goodpartners.team.reader import Chunk
-from goodpartners.team.responses import ColumnMap, find_column, normalise
+from goodpartners.team.responses import ID_NAMES, ColumnMap, find_column, normalise
 from goodpartners.team.summary import BlindSpotShare, RatersSummary
 from goodpartners.team.tally import Outcome
 
@@ -40,6 +41,7 @@ __all__ = [
     "group_cells",
     "group_columns",
     "rater_columns",
+    "rating_id",
     "BlindSpotTally",
 ]
 
@@ -88,6 +90,24 @@ def _nearest(header: Sequence[str], wanted: str) -> str:
         return ""
     close = difflib.get_close_matches(normalise(wanted), list(headings), n=1, cutoff=0.75)
     return f". Did you mean '{headings[close[0]]}'?" if close else ""
+
+
+def rating_id(columns: ColumnMap, layout_id: str | None) -> ColumnMap:
+    """A 360's columns without a guessed id that names the rater rather than the row.
+
+    A rater answers once for each person they rate, so their email, username or staff
+    number is on several rows; taken as the respondent id, every row after their first
+    would be refused as a repeat. A response id (a form's own "ID" column, "ResponseId")
+    is one per row and stays. --id-column always stays: the caller does not come here.
+    """
+    column = columns.id_column
+    if column is None:
+        return columns
+    heading = columns.header[column].strip()
+    if heading == layout_id or normalise(heading) in ID_NAMES[-1]:
+        return columns
+    ignored = tuple(sorted((*columns.ignored, column)))
+    return dataclasses.replace(columns, id_column=None, ignored=ignored)
 
 
 def group_columns(framework: Framework) -> list[str]:
