@@ -486,3 +486,27 @@ def test_an_id_column_given_is_still_checked_for_repeats(tmp_path: Path) -> None
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert [row["line"] for row in read_csv(out / "problems.csv")] == ["4", "7", "8", "9"]
+
+
+@pytest.mark.parametrize(
+    ("word", "hint"),
+    [
+        ("pear", "did you mean 'peer'? "),
+        ("Partner agnecy", "did you mean 'partner agency'? "),
+        ("line manger", "did you mean 'line manager'? "),
+        ("friend", ""),
+    ],
+)
+def test_a_misspelt_rater_word_suggests_the_nearest(tmp_path: Path, word: str, hint: str) -> None:
+    export = tmp_path / "360.csv"
+    export.write_text(
+        f"id,subject,relationship,c1-1,c1-2,c1-3,c2-1,c2-2,c2-3\nr1,Ana,{word},3,3,3,3,3,3\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    assert run("batch", export, "--framework", MINIMAL, *MULTI, "--out", out).exit_code == 0
+    (problem,) = read_csv(out / "problems.csv")
+    assert problem["problem"] == (
+        f"not a rater group, so this rating was not scored; {hint}use self, manager, peer, "
+        "partner, or add the word to the raters: block of the framework or --mapping file"
+    )

@@ -248,11 +248,15 @@ class RaterRows:
             return None
         group = rater_group(raw, self.words)
         if group is None:
+            close = difflib.get_close_matches(
+                " ".join(raw.split()).casefold(), list(self.words), n=1, cutoff=0.75
+            )
+            hint = f"did you mean '{close[0]}'? " if close else ""
             self._drop(
                 line,
                 self.rater_heading,
                 raw,
-                "not a rater group, so this rating was not scored; use "
+                f"not a rater group, so this rating was not scored; {hint}use "
                 + ", ".join(GROUPS)
                 + ", or add the word to the raters: block of the framework or --mapping file",
             )
