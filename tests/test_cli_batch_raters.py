@@ -510,3 +510,19 @@ def test_a_misspelt_rater_word_suggests_the_nearest(tmp_path: Path, word: str, h
         f"not a rater group, so this rating was not scored; {hint}use self, manager, peer, "
         "partner, or add the word to the raters: block of the framework or --mapping file"
     )
+
+
+def test_check_finds_the_rater_problems_a_run_would(tmp_path: Path) -> None:
+    result = run(
+        "batch", EXPORTS / "360.problems.csv", "--framework", RATERS_FRAMEWORK, *MULTI,
+        "--check",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    assert text.split("Problems: ", 1)[1].startswith("5 in 5 rows:\n")
+    assert (
+        "  line 4, column 'relationship', value 'friend': not a rater group, so this rating "
+        "was not scored; use self, manager, peer, partner, or add the word to the raters: "
+        "block of the framework or --mapping file\n"
+    ) in text
+    assert text.endswith("Ratings that would be scored: 4 of 9 rows\n")
