@@ -526,3 +526,19 @@ def test_check_finds_the_rater_problems_a_run_would(tmp_path: Path) -> None:
         "block of the framework or --mapping file\n"
     ) in text
     assert text.endswith("Ratings that would be scored: 4 of 9 rows\n")
+
+
+def test_a_response_id_column_is_used_when_the_rater_email_is_not(tmp_path: Path) -> None:
+    export = tmp_path / "360.csv"
+    export.write_text(
+        "ID,Email,subject,relationship,c1-1,c1-2,c1-3,c2-1,c2-2,c2-3\n"
+        "1,ana@x.org,Ana,self,5,5,1,3,3,3\n"
+        "2,ben@x.org,Ana,peer,3,3,3,3,3,3\n"
+        "2,ben@x.org,Ben,self,4,4,2,4,4,2\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = run("batch", export, "--framework", MINIMAL, *MULTI, "--out", out)
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith("Ignored 1 column that is not a statement: B ('Email')\n")
+    assert [row["line"] for row in read_csv(out / "problems.csv")] == ["4"]  # ID 2 twice

@@ -103,11 +103,17 @@ def rating_id(columns: ColumnMap, layout_id: str | None) -> ColumnMap:
     column = columns.id_column
     if column is None:
         return columns
-    heading = columns.header[column].strip()
-    if heading == layout_id or normalise(heading) in ID_NAMES[-1]:
+
+    def one_per_row(c: int) -> bool:
+        heading = columns.header[c].strip()
+        return heading == layout_id or normalise(heading) in ID_NAMES[-1]
+
+    if one_per_row(column):
         return columns
-    ignored = tuple(sorted((*columns.ignored, column)))
-    return dataclasses.replace(columns, id_column=None, ignored=ignored)
+    # An unused response id column, such as "ID" beside "Email", takes its place.
+    instead = next((c for c in columns.ignored if one_per_row(c)), None)
+    ignored = tuple(sorted(c for c in (*columns.ignored, column) if c != instead))
+    return dataclasses.replace(columns, id_column=instead, ignored=ignored)
 
 
 def group_columns(framework: Framework) -> list[str]:
