@@ -92,10 +92,10 @@ def test_statements_that_do_not_vary_have_no_statistics(
     markdown = (out / "summary.md").read_text(encoding="utf-8")
     section = markdown.split("### Knowing my offer", 1)[1].split("###", 1)[0]
     assert (
-        "Reliability cannot be worked out: the answers did not differ from person to person."
+        "Reliability cannot be worked out: everyone's answers added up to the same total."
         in section
     )
-    assert offer["no_alpha"] == "the answers did not differ from person to person"
+    assert offer["no_alpha"] == "everyone's answers added up to the same total"
     assert "| 3.0 | 0 | 0 | 30 | 0 | 0 | 0 | 0 | - | - |" in section
 
 
@@ -163,7 +163,7 @@ def test_why_there_is_no_reliability_is_said_plainly(tmp_path: Path) -> None:
         "c1": None,
         "c2": "too few people answered its statements",
         "c3": "it has only one statement",
-        "c4": "the answers did not differ from person to person",
+        "c4": "everyone's answers added up to the same total",
     }
     markdown = (out / "summary.md").read_text(encoding="utf-8")
     for name, reason in (("two", reasons["c2"]), ("three", reasons["c3"]), ("four", reasons["c4"])):
@@ -173,5 +173,19 @@ def test_why_there_is_no_reliability_is_said_plainly(tmp_path: Path) -> None:
         assert f"\n\nReliability cannot be worked out: {reason}.\n\n" in section
     page = (out / "summary.html").read_text(encoding="utf-8")
     assert "<p>Reliability cannot be worked out: it has only one statement.</p>" in page
+    # Answers that differ but cancel out (5 and 1, 1 and 5, 3 and 3) have the same total:
+    # the same words, as alpha has nothing to work from either way.
+    opposite = tmp_path / "opposite.csv"
+    opposite.write_text(
+        "id,c1-1,c1-2,c1-3,c2-1,c2-2,c2-3,c3-1,c4-1,c4-2\n"
+        "a,4,4,2,,,,3,5,1\n"
+        "b,3,5,1,,,,4,1,5\n"
+        "c,2,3,3,,,,5,3,3\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "opposite"
+    assert run("batch", opposite, "--framework", framework, "--out", out).exit_code == 0
+    panels = json.loads((out / "summary.json").read_text(encoding="utf-8"))["competencies"]
+    assert panels["c4"]["item_panel"]["no_alpha"] == reasons["c4"]
     for text in (markdown, page, json.dumps(summary)):
         assert not re.search(r"\b(nan|inf|infinity)\b", text, re.IGNORECASE)

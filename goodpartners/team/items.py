@@ -73,7 +73,7 @@ def no_alpha_reason(statements: int, enough_answers: bool) -> str:
         return "it has only one statement"
     if not enough_answers:
         return "too few people answered its statements"
-    return "the answers did not differ from person to person"
+    return "everyone's answers added up to the same total"
 
 
 def frequencies(counts: dict[int | str | None, int], scale: Scale) -> dict[str, int]:
