@@ -475,6 +475,10 @@ def test_rater_emails_are_not_taken_as_a_unique_id(tmp_path: Path) -> None:
     )
     rows = {row["respondent"]: row for row in read_csv(out / "scores.csv")}
     assert rows["Ana"]["c1_peer"] == "2.67"  # (3 + 3 + 8/3) / 3
+    # People are named by the subject column, not by line number.
+    named = "Respondent column: none; people are named by who was rated."
+    assert f"- {named}\n" in (out / "summary.md").read_text(encoding="utf-8")
+    assert f"<li>{named}</li>" in (out / "summary.html").read_text(encoding="utf-8")
     assert rows["Ben"]["c1_peer"] == "3.67"  # (4 + 3 + 4) / 3
 
 

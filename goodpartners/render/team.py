@@ -71,6 +71,11 @@ def competency_alpha_words(c: CompetencySummary) -> str:
     return alpha_words(c.alpha)
 
 
+def no_id_column(s: TeamSummary) -> str:
+    """The Data section's words when no column is the respondent id."""
+    return "none; people are named by who was rated" if s.raters else NO_ID_COLUMN
+
+
 def percent(value: float | None) -> str:
     """A share as a whole percentage, or a dash."""
     return "-" if value is None else f"{value * 100:.0f}%"
@@ -692,7 +697,7 @@ def _problems_markdown(view: _View, add: Any) -> None:
             + ", ".join(md(c) for c in columns.items_without_column)
             + "."
         )
-    respondent = md(columns.respondent) if columns.respondent else NO_ID_COLUMN
+    respondent = md(columns.respondent) if columns.respondent else no_id_column(s)
     add(f"- Respondent column: {respondent}.")
     for warning in s.warnings:
         add(f"- {md(warning)}")
@@ -735,6 +740,7 @@ def _environment() -> jinja2.Environment:
     env.filters["change"] = change_text
     env.filters["alpha_words"] = alpha_words
     env.filters["competency_alpha_words"] = competency_alpha_words
+    env.filters["no_id_column"] = no_id_column
     return env
 
 
