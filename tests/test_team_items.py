@@ -187,5 +187,10 @@ def test_why_there_is_no_reliability_is_said_plainly(tmp_path: Path) -> None:
     assert run("batch", opposite, "--framework", framework, "--out", out).exit_code == 0
     panels = json.loads((out / "summary.json").read_text(encoding="utf-8"))["competencies"]
     assert panels["c4"]["item_panel"]["no_alpha"] == reasons["c4"]
+    # Nobody answered c2's statements: there is nothing to hide, so the counts show that.
+    section = markdown.split("### Competency two", 1)[1].split("###", 1)[0]
+    assert "| c2-1: I do the fourth thing. | - | 0 | 0 | 0 | 0 | 0 | 0 | 3 | - | - |" in section
+    assert summary["competencies"]["c2"]["item_panel"]["items"][0]["hidden_reason"] is None
+    assert "hidden when fewer than 1 person answered it" in markdown
     for text in (markdown, page, json.dumps(summary)):
         assert not re.search(r"\b(nan|inf|infinity)\b", text, re.IGNORECASE)

@@ -39,10 +39,15 @@ def panel_intro(summary: TeamSummary) -> str:
         "correlation: how closely the answers follow the sum of the competency's other "
         f"statements, from -1 to 1. A statement is flagged when this is below {WEAK_LINK}, "
         f"or when leaving it out would raise reliability by {RAISE} or more. "
-        f"A statement's answers are hidden when fewer than {summary.min_group_size} people "
+        f"A statement's answers are hidden when fewer than {people(summary.min_group_size)} "
         "answered it, so nobody can be singled out. Blank includes answers that could not "
         "be read; they are listed under Data."
     )
+
+
+def people(n: int) -> str:
+    """'1 person', '5 people'."""
+    return f"{n} {'person' if n == 1 else 'people'}"
 
 
 def range_text(panel: ItemPanel | None) -> str:

@@ -104,7 +104,8 @@ def item_panel(
         stats = reliability.items[index] if reliability.items else None
         r_drop = stats.r_drop if stats else None
         without = stats.alpha_if_dropped if stats else None
-        shown = answered + counts.get(NA_KEY, 0) >= min_group_size
+        given = answered + counts.get(NA_KEY, 0)
+        shown = given >= min_group_size or given == 0  # all blank: no one to single out
         items.append(
             ItemAnalysis(
                 id=item.id,
