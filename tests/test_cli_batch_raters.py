@@ -546,3 +546,27 @@ def test_a_response_id_column_is_used_when_the_rater_email_is_not(tmp_path: Path
     assert result.exit_code == 0, result.output
     assert result.stderr.startswith("Ignored 1 column that is not a statement: B ('Email')\n")
     assert [row["line"] for row in read_csv(out / "problems.csv")] == ["4"]  # ID 2 twice
+
+
+def test_workbook_rater_problems_give_the_column_letter(tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Form1"
+    sheet.append(["id", "subject", "relationship", "c1-1", "c1-2", "c1-3", "c2-1", "c2-2"])
+    sheet.append(["r1", "Ana", "self", 5, 5, 1, 3, 3])
+    sheet.append(["r2", "Ana", "pear", 3, 3, 3, 3, 3])
+    sheet.append(["r3", "", "peer", 3, 3, 3, 3, 3])
+    sheet.append(["r4", "ANA", "peer", 3, 3, 3, 3, 3])
+    export = tmp_path / "360.xlsx"
+    book.save(export)
+    out = tmp_path / "out"
+    result = run("batch", export, "--framework", MINIMAL, *MULTI, "--out", out)
+    assert result.exit_code == 0, result.output
+    assert [(p["line"], p["column"]) for p in read_csv(out / "problems.csv")] == [
+        ("3", "C ('relationship')"),
+        ("4", "B ('subject')"),
+        ("5", "B ('subject')"),
+    ]

@@ -31,7 +31,13 @@ from goodpartners.multirater import (
 )
 from goodpartners.team.problems import ROW_PROBLEM, ProblemLog
 from goodpartners.team.reader import Chunk
-from goodpartners.team.responses import ID_NAMES, ColumnMap, find_column, normalise
+from goodpartners.team.responses import (
+    ID_NAMES,
+    ColumnMap,
+    describe_column,
+    find_column,
+    normalise,
+)
 from goodpartners.team.summary import BlindSpotShare, RatersSummary
 from goodpartners.team.tally import Outcome
 
@@ -157,6 +163,14 @@ class RaterRows:
         self.words = known_words({**framework.raters, **(renames or {})})
         self.subject_heading = columns.header[where.subject].strip()
         self.rater_heading = columns.header[where.rater].strip()
+        # problems.csv's column: in a workbook, with its letter, as for any other problem.
+        lettered = problems.lettered is not None
+        self.subject_cell = (
+            describe_column(where.subject, columns.header) if lettered else self.subject_heading
+        )
+        self.rater_cell = (
+            describe_column(where.rater, columns.header) if lettered else self.rater_heading
+        )
         self.item_ids = [[item.id for item in c.items] for _, c in framework.competencies()]
         self.competency_ids = [c.id for _, c in framework.competencies()]
         self.people: dict[str, _Person] = {}
@@ -184,7 +198,7 @@ class RaterRows:
             if group == "self" and person.self_line is not None:
                 self._drop(
                     line,
-                    self.rater_heading,
+                    self.rater_cell,
                     raw,
                     f"a second self rating for '{self._show(subject)}' (the first is on line "
                     f"{person.self_line}); only the first was scored. Remove one of them",
@@ -222,7 +236,7 @@ class RaterRows:
             self.problems.add(
                 line,
                 ROW_PROBLEM,
-                self.subject_heading,
+                self.subject_cell,
                 written if self.pseudonym is None else shown,
                 f"taken to be '{shown}' (line {person.line}), written with other "
                 "capitals or spaces; this rating was scored as theirs. Write each name the "
@@ -237,7 +251,7 @@ class RaterRows:
         if not subject:
             self._drop(
                 line,
-                self.subject_heading,
+                self.subject_cell,
                 "",
                 f"'{self.subject_heading}' is empty, so this rating is about no one and was "
                 "not scored; fill in who it is about",
@@ -246,7 +260,7 @@ class RaterRows:
         if not raw.strip():
             self._drop(
                 line,
-                self.rater_heading,
+                self.rater_cell,
                 "",
                 f"'{self.rater_heading}' is empty, so this rating was not scored; fill in "
                 "self, manager, peer or partner",
@@ -260,7 +274,7 @@ class RaterRows:
             hint = f"did you mean '{close[0]}'? " if close else ""
             self._drop(
                 line,
-                self.rater_heading,
+                self.rater_cell,
                 raw,
                 f"not a rater group, so this rating was not scored; {hint}use "
                 + ", ".join(GROUPS)
