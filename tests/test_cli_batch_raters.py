@@ -495,9 +495,9 @@ def test_an_id_column_given_is_still_checked_for_repeats(tmp_path: Path) -> None
 @pytest.mark.parametrize(
     ("word", "hint"),
     [
-        ("pear", "did you mean 'peer'? "),
-        ("Partner agnecy", "did you mean 'partner agency'? "),
-        ("line manger", "did you mean 'line manager'? "),
+        ("pear", " (did you mean 'peer'?)"),
+        ("Partner agnecy", " (did you mean 'partner agency'?)"),
+        ("line manger", " (did you mean 'line manager'?)"),
         ("friend", ""),
     ],
 )
@@ -511,7 +511,7 @@ def test_a_misspelt_rater_word_suggests_the_nearest(tmp_path: Path, word: str, h
     assert run("batch", export, "--framework", MINIMAL, *MULTI, "--out", out).exit_code == 0
     (problem,) = read_csv(out / "problems.csv")
     assert problem["problem"] == (
-        f"not a rater group, so this rating was not scored; {hint}use self, manager, peer, "
+        f"not a rater group{hint}, so this rating was not scored; use self, manager, peer, "
         "partner, or add the word to the raters: block of the framework or --mapping file"
     )
 

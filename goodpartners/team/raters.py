@@ -271,12 +271,12 @@ class RaterRows:
             close = difflib.get_close_matches(
                 " ".join(raw.split()).casefold(), list(self.words), n=1, cutoff=0.75
             )
-            hint = f"did you mean '{close[0]}'? " if close else ""
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
             self._drop(
                 line,
                 self.rater_cell,
                 raw,
-                f"not a rater group, so this rating was not scored; {hint}use "
+                f"not a rater group{hint}, so this rating was not scored; use "
                 + ", ".join(GROUPS)
                 + ", or add the word to the raters: block of the framework or --mapping file",
             )
