@@ -350,12 +350,16 @@ def _notes(
     if raters == 0:
         notes.append("Nobody else rated you this time, so only your own scores are shown.")
     elif not any_shown:
-        besides = " besides your manager" if managers else ""
+        if others == 0:
+            who, more = "Only your manager rated you", ""
+        else:
+            besides = " besides your manager" if managers else ""
+            who, more = f"{_people(others).capitalize()} rated you{besides}", "more "
+        gives = "gives" if min_raters == 1 else "give"
         notes.append(
-            f"{_people(others).capitalize()} rated you{besides}. Others' ratings are shown "
-            f"only when at least {min_raters} people give them (not counting a manager), so "
-            "that no one's answers can be picked out. Ask more colleagues or partners to "
-            "rate you next time."
+            f"{who}. Others' ratings are shown only when at least {_people(min_raters)} "
+            f"{gives} them (not counting a manager), so that no one's answers can be picked "
+            f"out. Ask {more}colleagues or partners to rate you next time."
         )
     else:
         notes.append(
@@ -366,7 +370,7 @@ def _notes(
         if hidden:
             notes.append(
                 f"Peers and partners are shown as groups only when each has at least "
-                f"{min_raters} people, and showing them would not let anyone work out a "
+                f"{_people(min_raters)}, and showing them would not let anyone work out a "
                 "smaller group. Otherwise they are counted in 'others' only."
             )
         partial = [v.name for v in views if not v.others_shown]

@@ -350,3 +350,223 @@ def test_mapping_with_an_unknown_rater_group(tmp_path: Path) -> None:
         f"Error: {path}:4:11: 'Friend' means 'pal', which is not a rater group; use self, "
         "manager, peer or partner\n",
     )
+
+
+def test_a_subject_written_two_ways_is_one_person_and_said_so(tmp_path: Path) -> None:
+    # "ana", "Ana " and "ANA" differ only in capitals and spaces: one person, whose
+    # ratings are put together, and problems.csv says which rows were read that way.
+    out = tmp_path / "out"
+    result = run(
+        "batch", EXPORTS / "360.subject-spelled-two-ways.csv", "--framework", MINIMAL,
+        *MULTI, "--out", out,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    rows = {row["respondent"]: row for row in read_csv(out / "scores.csv")}
+    assert list(rows) == ["ana", "Ben"]
+    assert rows["ana"]["c1_others"] == "2.67"  # (3+3+3 + 3+3+3 + 2+2+2) / 9
+    assert rows["ana"]["c1_peer"] == "2.67"
+    assert read_csv(out / "problems.csv") == [
+        {
+            "line": str(line),
+            "column": "subject",
+            "value": value,
+            "problem": "taken to be 'ana' (line 2), written with other capitals or spaces; "
+            "this rating was scored as theirs. Write each name the same way every time",
+        }
+        for line, value in ((3, "Ana "), (4, "ANA"))
+    ]
+
+
+def test_strict_refuses_a_subject_written_two_ways(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run(
+        "batch", EXPORTS / "360.subject-spelled-two-ways.csv", "--framework", MINIMAL,
+        *MULTI, "--strict", "--out", out,
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert "line 3, column 'subject', value 'Ana '" in result.stderr
+
+
+def test_subjects_differing_by_more_than_capitals_stay_apart(tmp_path: Path) -> None:
+    export = tmp_path / "360.csv"
+    export.write_text(
+        "id,subject,relationship,c1-1,c1-2,c1-3,c2-1,c2-2,c2-3\n"
+        "r1,ana-b@x.org,self,5,5,1,3,3,3\n"
+        "r2,ana_b@x.org,self,3,3,3,3,3,3\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = run("batch", export, "--framework", MINIMAL, *MULTI, "--out", out)
+    assert result.exit_code == 0, result.output
+    assert [row["respondent"] for row in read_csv(out / "scores.csv")] == [
+        "ana-b@x.org",
+        "ana_b@x.org",
+    ]
+    assert read_csv(out / "problems.csv") == []
+
+
+def test_360_misspelt_column_suggests_the_nearest(tmp_path: Path) -> None:
+    result = run(
+        "batch", EXPORTS / "360.csv", "--framework", MINIMAL, "--subject-column", "subjct",
+        "--rater-column", "relationship", "--out", tmp_path / "out",
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Error: --subject-column subjct: {EXPORTS / '360.csv'} has no such column; its "
+        "columns are 'id', 'subject', 'relationship', 'c1-1', 'c1-2', 'c1-3', 'c2-1', "
+        "'c2-2', 'c2-3'. Did you mean 'subject'?\n"
+    )
+
+
+def test_anonymised_problems_name_no_one(tmp_path: Path) -> None:
+    # A second self rating and a name written two ways are problems about a person:
+    # with --anonymise they give the person's code, as a duplicate id does.
+    export = tmp_path / "360.csv"
+    export.write_text(
+        "id,subject,relationship,c1-1,c1-2,c1-3,c2-1,c2-2,c2-3\n"
+        "r1,Zed,self,5,5,1,3,3,3\n"
+        "r2,ZED,peer,3,3,3,3,3,3\n"
+        "r3,Zed,self,3,3,3,3,3,3\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = run(
+        "batch", export, "--framework", MINIMAL, *MULTI, "--out", out, "--anonymise",
+        "--pseudonym-key", "k",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    (code,) = [row["respondent"] for row in read_csv(out / "scores.csv")]
+    problems = read_csv(out / "problems.csv")
+    assert [(p["line"], p["value"], p["problem"]) for p in problems] == [
+        (
+            "3",
+            code,
+            f"taken to be '{code}' (line 2), written with other capitals or spaces; this "
+            "rating was scored as theirs. Write each name the same way every time",
+        ),
+        (
+            "4",
+            "self",
+            f"a second self rating for '{code}' (the first is on line 2); only the first "
+            "was scored. Remove one of them",
+        ),
+    ]
+    for name in ("scores.csv", "problems.csv", "summary.json", "summary.md", "summary.html"):
+        assert "zed" not in (out / name).read_text(encoding="utf-8-sig").casefold(), name
+
+
+def test_rater_emails_are_not_taken_as_a_unique_id(tmp_path: Path) -> None:
+    # A Google Form that collects email addresses: each rater's email is on every row
+    # they answer, one row per person they rate. It says who rated, not which row it is,
+    # so it must not be read as a respondent id (which would drop a rater's second row).
+    out = tmp_path / "out"
+    result = run(
+        "batch", EXPORTS / "360.google-email-collected.csv", "--framework", MINIMAL,
+        *MULTI, "--out", out,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        "Ignored 2 columns that are not statements: A ('Timestamp'), B ('Email address')\n"
+        "Scored 8 ratings of 2 people (8 rows) from 360.google-email-collected.csv against "
+        "Minimal 1.0. 2 of them have others' ratings shown; the team figures are from 2 "
+        "self ratings.\n"
+        "No problems found in the rows.\n"
+        f"Files are in {out}; open summary.html for the team summary.\n"
+    )
+    rows = {row["respondent"]: row for row in read_csv(out / "scores.csv")}
+    assert rows["Ana"]["c1_peer"] == "2.67"  # (3 + 3 + 8/3) / 3
+    # People are named by the subject column, not by line number.
+    named = "Respondent column: none; people are named by who was rated."
+    assert f"- {named}\n" in (out / "summary.md").read_text(encoding="utf-8")
+    assert f"<li>{named}</li>" in (out / "summary.html").read_text(encoding="utf-8")
+    assert rows["Ben"]["c1_peer"] == "3.67"  # (4 + 3 + 4) / 3
+
+
+def test_an_id_column_given_is_still_checked_for_repeats(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run(
+        "batch", EXPORTS / "360.google-email-collected.csv", "--framework", MINIMAL,
+        *MULTI, "--id-column", "Email address", "--out", out,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert [row["line"] for row in read_csv(out / "problems.csv")] == ["4", "7", "8", "9"]
+
+
+@pytest.mark.parametrize(
+    ("word", "hint"),
+    [
+        ("pear", " (did you mean 'peer'?)"),
+        ("Partner agnecy", " (did you mean 'partner agency'?)"),
+        ("line manger", " (did you mean 'line manager'?)"),
+        ("friend", ""),
+    ],
+)
+def test_a_misspelt_rater_word_suggests_the_nearest(tmp_path: Path, word: str, hint: str) -> None:
+    export = tmp_path / "360.csv"
+    export.write_text(
+        f"id,subject,relationship,c1-1,c1-2,c1-3,c2-1,c2-2,c2-3\nr1,Ana,{word},3,3,3,3,3,3\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    assert run("batch", export, "--framework", MINIMAL, *MULTI, "--out", out).exit_code == 0
+    (problem,) = read_csv(out / "problems.csv")
+    assert problem["problem"] == (
+        f"not a rater group{hint}, so this rating was not scored; use self, manager, peer, "
+        "partner, or add the word to the raters: block of the framework or --mapping file"
+    )
+
+
+def test_check_finds_the_rater_problems_a_run_would(tmp_path: Path) -> None:
+    result = run(
+        "batch", EXPORTS / "360.problems.csv", "--framework", RATERS_FRAMEWORK, *MULTI,
+        "--check",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    assert text.split("Problems: ", 1)[1].startswith("5 in 5 rows:\n")
+    assert (
+        "  line 4, column 'relationship', value 'friend': not a rater group, so this rating "
+        "was not scored; use self, manager, peer, partner, or add the word to the raters: "
+        "block of the framework or --mapping file\n"
+    ) in text
+    assert text.endswith("Ratings that would be scored: 4 of 9 rows\n")
+
+
+def test_a_response_id_column_is_used_when_the_rater_email_is_not(tmp_path: Path) -> None:
+    export = tmp_path / "360.csv"
+    export.write_text(
+        "ID,Email,subject,relationship,c1-1,c1-2,c1-3,c2-1,c2-2,c2-3\n"
+        "1,ana@x.org,Ana,self,5,5,1,3,3,3\n"
+        "2,ben@x.org,Ana,peer,3,3,3,3,3,3\n"
+        "2,ben@x.org,Ben,self,4,4,2,4,4,2\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = run("batch", export, "--framework", MINIMAL, *MULTI, "--out", out)
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith("Ignored 1 column that is not a statement: B ('Email')\n")
+    assert [row["line"] for row in read_csv(out / "problems.csv")] == ["4"]  # ID 2 twice
+
+
+def test_workbook_rater_problems_give_the_column_letter(tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Form1"
+    sheet.append(["id", "subject", "relationship", "c1-1", "c1-2", "c1-3", "c2-1", "c2-2"])
+    sheet.append(["r1", "Ana", "self", 5, 5, 1, 3, 3])
+    sheet.append(["r2", "Ana", "pear", 3, 3, 3, 3, 3])
+    sheet.append(["r3", "", "peer", 3, 3, 3, 3, 3])
+    sheet.append(["r4", "ANA", "peer", 3, 3, 3, 3, 3])
+    export = tmp_path / "360.xlsx"
+    book.save(export)
+    out = tmp_path / "out"
+    result = run("batch", export, "--framework", MINIMAL, *MULTI, "--out", out)
+    assert result.exit_code == 0, result.output
+    assert [(p["line"], p["column"]) for p in read_csv(out / "problems.csv")] == [
+        ("3", "C ('relationship')"),
+        ("4", "B ('subject')"),
+        ("5", "B ('subject')"),
+    ]

@@ -345,3 +345,18 @@ def test_rater_order_changes_nothing(
     again = others_view(minimal, "x", shuffled)
     # Sums are exactly rounded (math.fsum), so the order of the raters cannot matter at all.
     assert first == again
+
+
+def test_only_a_manager_rated_you_is_said_plainly(minimal: Framework) -> None:
+    ratings = [Rating("self", {"c1": 4.0, "c2": 4.0}), Rating("manager", {"c1": 3.0, "c2": 3.0})]
+    assert others_view(minimal, "Ann", ratings).notes == [
+        "Only your manager rated you. Others' ratings are shown only when at least 3 "
+        "people give them (not counting a manager), so that no one's answers can be picked "
+        "out. Ask colleagues or partners to rate you next time.",
+        "Your manager's score is shown as your manager's: it is not anonymous.",
+    ]
+    assert others_view(minimal, "Ann", ratings, min_raters=1).notes[0] == (
+        "Only your manager rated you. Others' ratings are shown only when at least 1 "
+        "person gives them (not counting a manager), so that no one's answers can be "
+        "picked out. Ask colleagues or partners to rate you next time."
+    )

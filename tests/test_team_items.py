@@ -7,6 +7,7 @@ are built so that each rule fires, and the words are checked exactly.
 from __future__ import annotations
 
 import json
+import re
 import statistics
 from pathlib import Path
 from typing import Any
@@ -90,7 +91,11 @@ def test_statements_that_do_not_vary_have_no_statistics(
     assert [i["r_drop"] for i in offer["items"]] == [None, None, None]
     markdown = (out / "summary.md").read_text(encoding="utf-8")
     section = markdown.split("### Knowing my offer", 1)[1].split("###", 1)[0]
-    assert "There were not enough answers to work out its reliability." in section
+    assert (
+        "Reliability cannot be worked out: everyone's answers added up to the same total."
+        in section
+    )
+    assert offer["no_alpha"] == "everyone's answers added up to the same total"
     assert "| 3.0 | 0 | 0 | 30 | 0 | 0 | 0 | 0 | - | - |" in section
 
 
@@ -136,3 +141,56 @@ def test_one_statement_hidden_when_few_answered_it(framework: Framework, tmp_pat
     assert items[0]["frequencies"] is not None
     assert items[2]["frequencies"] is None
     assert items[2]["answered"] == 4
+
+
+def test_why_there_is_no_reliability_is_said_plainly(tmp_path: Path) -> None:
+    """A team of 3: c1 answered, c2 skipped by all, c3 one statement, c4 all the same."""
+    export = tmp_path / "team.csv"
+    export.write_text(
+        "id,c1-1,c1-2,c1-3,c2-1,c2-2,c2-3,c3-1,c4-1,c4-2\n"
+        "a,4,4,2,,,,3,3,3\n"
+        "b,3,5,1,,,,4,3,3\n"
+        "c,2,3,3,,,,5,3,3\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    framework = Path(__file__).parent / "data" / "framework.one-item-competency.yaml"
+    result = run("batch", export, "--framework", framework, "--out", out, "--min-group-size", "1")
+    assert result.exit_code == 0, result.stderr
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    reasons = {c: p["item_panel"]["no_alpha"] for c, p in summary["competencies"].items()}
+    assert reasons == {
+        "c1": None,
+        "c2": "too few people answered its statements",
+        "c3": "it has only one statement",
+        "c4": "everyone's answers added up to the same total",
+    }
+    markdown = (out / "summary.md").read_text(encoding="utf-8")
+    for name, reason in (("two", reasons["c2"]), ("three", reasons["c3"]), ("four", reasons["c4"])):
+        cell = f"| Competency {name} | - | - | - | Reliability cannot be worked out: {reason}. |"
+        assert cell in markdown
+        section = markdown.split(f"### Competency {name}", 1)[1].split("###", 1)[0]
+        assert f"\n\nReliability cannot be worked out: {reason}.\n\n" in section
+    page = (out / "summary.html").read_text(encoding="utf-8")
+    assert "<p>Reliability cannot be worked out: it has only one statement.</p>" in page
+    # Answers that differ but cancel out (5 and 1, 1 and 5, 3 and 3) have the same total:
+    # the same words, as alpha has nothing to work from either way.
+    opposite = tmp_path / "opposite.csv"
+    opposite.write_text(
+        "id,c1-1,c1-2,c1-3,c2-1,c2-2,c2-3,c3-1,c4-1,c4-2\n"
+        "a,4,4,2,,,,3,5,1\n"
+        "b,3,5,1,,,,4,1,5\n"
+        "c,2,3,3,,,,5,3,3\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "opposite"
+    assert run("batch", opposite, "--framework", framework, "--out", out).exit_code == 0
+    panels = json.loads((out / "summary.json").read_text(encoding="utf-8"))["competencies"]
+    assert panels["c4"]["item_panel"]["no_alpha"] == reasons["c4"]
+    # Nobody answered c2's statements: there is nothing to hide, so the counts show that.
+    section = markdown.split("### Competency two", 1)[1].split("###", 1)[0]
+    assert "| c2-1: I do the fourth thing. | - | 0 | 0 | 0 | 0 | 0 | 0 | 3 | - | - |" in section
+    assert summary["competencies"]["c2"]["item_panel"]["items"][0]["hidden_reason"] is None
+    assert "hidden when fewer than 1 person answered it" in markdown
+    for text in (markdown, page, json.dumps(summary)):
+        assert not re.search(r"\b(nan|inf|infinity)\b", text, re.IGNORECASE)

@@ -20,7 +20,7 @@ from goodpartners.render.common import change_text, score_text, statistic_text
 from goodpartners.render.html import make_environment
 from goodpartners.scoring import shown
 from goodpartners.team.responses import normalise
-from goodpartners.team.summary import HeatmapRow, TeamSummary
+from goodpartners.team.summary import CompetencySummary, HeatmapRow, TeamSummary
 
 if TYPE_CHECKING:
     from goodpartners.models import Assessment, Framework
@@ -62,6 +62,18 @@ def alpha_words(alpha: float | None) -> str:
         "The items of this competency did not hang together for this team, "
         "so read its score with care."
     )
+
+
+def competency_alpha_words(c: CompetencySummary) -> str:
+    """A competency's alpha in plain words, or why it has none."""
+    if c.alpha is None and c.item_panel is not None and c.item_panel.no_alpha:
+        return items.no_alpha_text(c.item_panel)
+    return alpha_words(c.alpha)
+
+
+def no_id_column(s: TeamSummary) -> str:
+    """The Data section's words when no column is the respondent id."""
+    return "none; people are named by who was rated" if s.raters else NO_ID_COLUMN
 
 
 def percent(value: float | None) -> str:
@@ -455,7 +467,7 @@ def render_summary_markdown(summary: TeamSummary) -> str:
         sem = statistic_text(panel.sem if panel else None)
         add(
             f"| {md(c.name)} | {statistic_text(c.alpha)} | {items.range_text(panel)} | {sem} "
-            f"| {md(items.meaning(c, alpha_words(c.alpha)))} |"
+            f"| {md(items.meaning(c, competency_alpha_words(c)))} |"
         )
     add("")
     _items_markdown(view, add)
@@ -685,7 +697,7 @@ def _problems_markdown(view: _View, add: Any) -> None:
             + ", ".join(md(c) for c in columns.items_without_column)
             + "."
         )
-    respondent = md(columns.respondent) if columns.respondent else NO_ID_COLUMN
+    respondent = md(columns.respondent) if columns.respondent else no_id_column(s)
     add(f"- Respondent column: {respondent}.")
     for warning in s.warnings:
         add(f"- {md(warning)}")
@@ -727,6 +739,8 @@ def _environment() -> jinja2.Environment:
     env.filters["pct"] = percent
     env.filters["change"] = change_text
     env.filters["alpha_words"] = alpha_words
+    env.filters["competency_alpha_words"] = competency_alpha_words
+    env.filters["no_id_column"] = no_id_column
     return env
 
 
@@ -817,7 +831,7 @@ def summary_lines(result: BatchResult) -> list[str]:
                 f"So {plural(len(unscorable), 'competency', 'competencies')} cannot be scored: "
                 + _some(unscorable)
             )
-    if columns.respondent is None:
+    if columns.respondent is None and summary.raters is None:  # a 360 names people rated
         lines.append("No respondent id column found, so rows are named by line number.")
     raters = summary.raters
     if raters is None:

@@ -39,10 +39,15 @@ def panel_intro(summary: TeamSummary) -> str:
         "correlation: how closely the answers follow the sum of the competency's other "
         f"statements, from -1 to 1. A statement is flagged when this is below {WEAK_LINK}, "
         f"or when leaving it out would raise reliability by {RAISE} or more. "
-        f"A statement's answers are hidden when fewer than {summary.min_group_size} people "
+        f"A statement's answers are hidden when fewer than {people(summary.min_group_size)} "
         "answered it, so nobody can be singled out. Blank includes answers that could not "
         "be read; they are listed under Data."
     )
+
+
+def people(n: int) -> str:
+    """'1 person', '5 people'."""
+    return f"{n} {'person' if n == 1 else 'people'}"
 
 
 def range_text(panel: ItemPanel | None) -> str:
@@ -71,11 +76,17 @@ def meaning(c: CompetencySummary, words: str) -> str:
     return f"{words} {label}" if label else words
 
 
+def no_alpha_text(panel: ItemPanel | None) -> str:
+    """Why a competency has no reliability, as a sentence."""
+    reason = panel.no_alpha if panel is not None else None
+    return f"Reliability cannot be worked out: {reason or 'too few people answered'}."
+
+
 def panel_line(c: CompetencySummary) -> str:
     """One sentence on a competency's reliability, above its statements."""
     panel = c.item_panel
     if panel is None or panel.alpha is None:
-        return "There were not enough answers to work out its reliability."
+        return no_alpha_text(panel)
     text = f"Reliability {panel.alpha:.2f}"
     if panel.ci_lower is not None:
         text += f" (likely range {range_text(panel)})"

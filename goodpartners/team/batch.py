@@ -45,6 +45,7 @@ from goodpartners.team.raters import (
     group_cells,
     group_columns,
     rater_columns,
+    rating_id,
 )
 from goodpartners.team.responses import (
     ColumnMap,
@@ -317,6 +318,19 @@ def open_source(
     With allow_none (--check with no --mapping), columns that match no item give a map
     with no items rather than NoMatchingColumnsError.
     """
+    source, columns, warnings = _open_source(options, path, name_column, groups, allow_none)
+    if groups and options.subject_column is not None and options.id_column is None:
+        columns = rating_id(columns, source.layout.id_for(source.header))
+    return source, columns, warnings
+
+
+def _open_source(
+    options: BatchOptions,
+    path: Path,
+    name_column: str | None,
+    groups: bool,
+    allow_none: bool,
+) -> tuple[ResponsesFile, ColumnMap, list[str]]:
     if is_workbook(path):
         return _open_workbook(options, path, name_column, groups, allow_none)
     if options.sheet is not None and groups:
@@ -539,7 +553,9 @@ class _Run:
         renames = None
         if self.options.mapping is not None:
             renames = load_mapping(self.options.mapping, self.framework).raters
-        return RaterRows(self.framework, self.columns, self.where, problems, renames)
+        return RaterRows(
+            self.framework, self.columns, self.where, problems, renames, self.pseudonym
+        )
 
     def _write_people(
         self, raters: RaterRows, writer: ScoreWriter, people: PeopleReports | None

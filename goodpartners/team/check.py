@@ -21,7 +21,7 @@ from goodpartners.team.batch import (
 from goodpartners.team.layouts import preview_message
 from goodpartners.team.mapping import load_mapping, write_mapping
 from goodpartners.team.problems import ProblemLog
-from goodpartners.team.raters import rater_columns
+from goodpartners.team.raters import RaterRows, rater_columns
 from goodpartners.team.reader import RowReader
 from goodpartners.team.responses import (
     CellParser,
@@ -70,8 +70,13 @@ def check_batch(options: BatchOptions) -> CheckResult:
         )
         scorer = RowScorer(options.framework, source, columns, problems)
         totals = TeamTotals(options.framework, columns, scorer, anonymise=True)
+        raters = _raters(options, columns, problems)
+        if raters is not None:
+            scorer.split = raters.split  # as a run does: bad rater rows are problems
         for chunk, outcomes in scorer.chunks():
             totals.add(chunk, outcomes)
+        if raters is not None:
+            scorer.dropped = raters.dropped
         scorer.fold()
         lines += _problems(problems)
         reader = scorer.reader
@@ -80,10 +85,30 @@ def check_batch(options: BatchOptions) -> CheckResult:
                 preview_message(reader.preview_lines, reader.previews, source.layout.platform)
             )
         lines += [f"Note: {warning}" for warning in warnings]
-        lines.append(f"Rows that would be scored: {totals.scored_rows} of {scorer.rows}")
+        if raters is not None:
+            lines.append(f"Ratings that would be scored: {raters.ratings} of {scorer.rows} rows")
+        else:
+            lines.append(f"Rows that would be scored: {totals.scored_rows} of {scorer.rows}")
         return CheckResult(lines, columns)
     finally:
         source.close()
+
+
+def _raters(options: BatchOptions, columns: ColumnMap, problems: ProblemLog) -> RaterRows | None:
+    """A multi-rater run's sorting of rows, so --check finds the problems a run would."""
+    if options.subject_column is None or options.rater_column is None:
+        return None
+    where = rater_columns(
+        columns,
+        options.subject_column,
+        options.rater_column,
+        options.min_raters,
+        str(options.responses),
+    )
+    renames = None
+    if options.mapping is not None:
+        renames = load_mapping(options.mapping, options.framework).raters
+    return RaterRows(options.framework, columns, where, problems, renames)
 
 
 def _unmatched(

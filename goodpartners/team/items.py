@@ -67,6 +67,15 @@ def item_flags(alpha: float | None, r_drop: float | None, without: float | None)
     return flags
 
 
+def no_alpha_reason(statements: int, enough_answers: bool) -> str:
+    """Why a competency has no alpha, as a clause: "Reliability cannot be worked out: ..."."""
+    if statements < 2:
+        return "it has only one statement"
+    if not enough_answers:
+        return "too few people answered its statements"
+    return "everyone's answers added up to the same total"
+
+
 def frequencies(counts: dict[int | str | None, int], scale: Scale) -> dict[str, int]:
     """People per answer: each scale point, then 'n/a' and 'blank'."""
     result = {str(point): counts.get(point, 0) for point in scale.points}
@@ -95,7 +104,8 @@ def item_panel(
         stats = reliability.items[index] if reliability.items else None
         r_drop = stats.r_drop if stats else None
         without = stats.alpha_if_dropped if stats else None
-        shown = answered + counts.get(NA_KEY, 0) >= min_group_size
+        given = answered + counts.get(NA_KEY, 0)
+        shown = given >= min_group_size or given == 0  # all blank: no one to single out
         items.append(
             ItemAnalysis(
                 id=item.id,
@@ -119,6 +129,9 @@ def item_panel(
         ci_lower=reliability.lower,
         ci_upper=reliability.upper,
         sem=measurement_error(sd, reliability.alpha),
+        no_alpha=None
+        if reliability.alpha is not None
+        else no_alpha_reason(len(tally.present), tally.alpha.covariance() is not None),
         indicative=bool(reasons),
         indicative_reasons=reasons,
         items=items,

@@ -12,7 +12,9 @@ the people's reports, as in a self-assessment run; the other rows only feed the 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import dataclasses
+import difflib
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,7 +31,13 @@ from goodpartners.multirater import (
 )
 from goodpartners.team.problems import ROW_PROBLEM, ProblemLog
 from goodpartners.team.reader import Chunk
-from goodpartners.team.responses import ColumnMap, find_column
+from goodpartners.team.responses import (
+    ID_NAMES,
+    ColumnMap,
+    describe_column,
+    find_column,
+    normalise,
+)
 from goodpartners.team.summary import BlindSpotShare, RatersSummary
 from goodpartners.team.tally import Outcome
 
@@ -39,6 +47,7 @@ __all__ = [
     "group_cells",
     "group_columns",
     "rater_columns",
+    "rating_id",
     "BlindSpotTally",
 ]
 
@@ -60,7 +69,10 @@ def rater_columns(
         raise UsageError("--min-raters must be at least 1")
     found = []
     for option, wanted in (("--subject-column", subject), ("--rater-column", rater)):
-        column = find_column(columns.header, wanted, option, source)
+        try:
+            column = find_column(columns.header, wanted, option, source)
+        except UsageError as error:
+            raise UsageError(str(error) + _nearest(columns.header, wanted)) from None
         item = next((i for i, c in columns.items.items() if c == column), None)
         if item is not None:
             raise UsageError(
@@ -77,6 +89,39 @@ def rater_columns(
     return RaterColumns(found[0], found[1], min_raters)
 
 
+def _nearest(header: Sequence[str], wanted: str) -> str:
+    """ ". Did you mean 'X'?" for the heading nearest a misspelt one, or nothing."""
+    headings = {normalise(h): h.strip() for h in header if h.strip()}
+    if normalise(wanted) in headings:  # found, but more than once: nothing to suggest
+        return ""
+    close = difflib.get_close_matches(normalise(wanted), list(headings), n=1, cutoff=0.75)
+    return f". Did you mean '{headings[close[0]]}'?" if close else ""
+
+
+def rating_id(columns: ColumnMap, layout_id: str | None) -> ColumnMap:
+    """A 360's columns without a guessed id that names the rater rather than the row.
+
+    A rater answers once for each person they rate, so their email, username or staff
+    number is on several rows; taken as the respondent id, every row after their first
+    would be refused as a repeat. A response id (a form's own "ID" column, "ResponseId")
+    is one per row and stays. --id-column always stays: the caller does not come here.
+    """
+    column = columns.id_column
+    if column is None:
+        return columns
+
+    def one_per_row(c: int) -> bool:
+        heading = columns.header[c].strip()
+        return heading == layout_id or normalise(heading) in ID_NAMES[-1]
+
+    if one_per_row(column):
+        return columns
+    # An unused response id column, such as "ID" beside "Email", takes its place.
+    instead = next((c for c in columns.ignored if one_per_row(c)), None)
+    ignored = tuple(sorted(c for c in (*columns.ignored, column) if c != instead))
+    return dataclasses.replace(columns, id_column=instead, ignored=ignored)
+
+
 def group_columns(framework: Framework) -> list[str]:
     """The per-group columns scores.csv gains: <competency>_self, _others, _manager..."""
     return [
@@ -90,6 +135,8 @@ def group_columns(framework: Framework) -> list[str]:
 class _Person:
     """What is kept about one person as their ratings stream past."""
 
+    name: str
+    line: int
     ratings: list[tuple[RaterGroupName, tuple[float | None, ...]]] = field(default_factory=list)
     self_line: int | None = None
     self_answers: dict[str, Answer] | None = None
@@ -105,14 +152,25 @@ class RaterRows:
         where: RaterColumns,
         problems: ProblemLog,
         renames: Mapping[str, str] | None = None,
+        pseudonym: Callable[[str], str] | None = None,
     ) -> None:
         self.framework = framework
+        # --anonymise: problems give a person's code, never the name written in the file.
+        self.pseudonym = pseudonym
         self.where = where
         self.problems = problems
         # The framework's raters: block, then a --mapping file's, which wins for its run.
         self.words = known_words({**framework.raters, **(renames or {})})
         self.subject_heading = columns.header[where.subject].strip()
         self.rater_heading = columns.header[where.rater].strip()
+        # problems.csv's column: in a workbook, with its letter, as for any other problem.
+        lettered = problems.lettered is not None
+        self.subject_cell = (
+            describe_column(where.subject, columns.header) if lettered else self.subject_heading
+        )
+        self.rater_cell = (
+            describe_column(where.rater, columns.header) if lettered else self.rater_heading
+        )
         self.item_ids = [[item.id for item in c.items] for _, c in framework.competencies()]
         self.competency_ids = [c.id for _, c in framework.competencies()]
         self.people: dict[str, _Person] = {}
@@ -129,18 +187,20 @@ class RaterRows:
         subjects: list[str] = []
         for index, row in enumerate(chunk.rows):
             line = chunk.lines[index]
-            subject = row[self.where.subject].strip()
+            written = row[self.where.subject]
+            subject = written.strip()
             raw = row[self.where.rater]
             group = self._group(line, subject, raw)
             if group is None:
                 continue
-            person = self.people.setdefault(subject, _Person())
+            person = self._person(line, written)
+            subject = person.name
             if group == "self" and person.self_line is not None:
                 self._drop(
                     line,
-                    self.rater_heading,
+                    self.rater_cell,
                     raw,
-                    f"a second self rating for '{subject}' (the first is on line "
+                    f"a second self rating for '{self._show(subject)}' (the first is on line "
                     f"{person.self_line}); only the first was scored. Remove one of them",
                 )
                 continue
@@ -160,11 +220,38 @@ class RaterRows:
         kept = Chunk(select(chunk.rows), select(chunk.lines), subjects, select(chunk.infos))
         return kept, [select(o) for o in outcomes]
 
+    def _person(self, line: int, written: str) -> _Person:
+        """The person a subject cell names, matched ignoring capitals and spaces.
+
+        "ana", "Ana " and "ANA" are one person, named as first written; each other way
+        of writing them is noted in problems.csv, so a merge is never silent."""
+        name = written.strip()
+        # Only capitals and spaces: "ana-b" and "ana_b" may well be two people.
+        key = " ".join(name.split()).casefold()
+        person = self.people.get(key)
+        if person is None:
+            person = self.people[key] = _Person(name, line)
+        elif name != person.name:
+            shown = self._show(person.name)
+            self.problems.add(
+                line,
+                ROW_PROBLEM,
+                self.subject_cell,
+                written if self.pseudonym is None else shown,
+                f"taken to be '{shown}' (line {person.line}), written with other "
+                "capitals or spaces; this rating was scored as theirs. Write each name the "
+                "same way every time",
+            )
+        return person
+
+    def _show(self, name: str) -> str:
+        return name if self.pseudonym is None else self.pseudonym(name)
+
     def _group(self, line: int, subject: str, raw: str) -> RaterGroupName | None:
         if not subject:
             self._drop(
                 line,
-                self.subject_heading,
+                self.subject_cell,
                 "",
                 f"'{self.subject_heading}' is empty, so this rating is about no one and was "
                 "not scored; fill in who it is about",
@@ -173,7 +260,7 @@ class RaterRows:
         if not raw.strip():
             self._drop(
                 line,
-                self.rater_heading,
+                self.rater_cell,
                 "",
                 f"'{self.rater_heading}' is empty, so this rating was not scored; fill in "
                 "self, manager, peer or partner",
@@ -181,11 +268,15 @@ class RaterRows:
             return None
         group = rater_group(raw, self.words)
         if group is None:
+            close = difflib.get_close_matches(
+                " ".join(raw.split()).casefold(), list(self.words), n=1, cutoff=0.75
+            )
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
             self._drop(
                 line,
-                self.rater_heading,
+                self.rater_cell,
                 raw,
-                "not a rater group, so this rating was not scored; use "
+                f"not a rater group{hint}, so this rating was not scored; use "
                 + ", ".join(GROUPS)
                 + ", or add the word to the raters: block of the framework or --mapping file",
             )
@@ -206,7 +297,8 @@ class RaterRows:
     def views(self) -> Iterator[tuple[str, dict[str, Answer] | None, OthersView]]:
         """Each person, in the order first seen: their own answers and how others see them."""
         ids = self.competency_ids
-        for subject, person in self.people.items():
+        for person in self.people.values():
+            subject = person.name
             ratings = [
                 Rating(group, dict(zip(ids, scores, strict=True)))
                 for group, scores in person.ratings

@@ -65,6 +65,9 @@ class ItemPanel(SummaryModel):
         description="Standard error of measurement on the competency score's scale: "
         "the SD of people's scores times sqrt(1 - alpha)."
     )
+    no_alpha: str | None = Field(
+        default=None, description="Why there is no alpha, in plain words; None when there is."
+    )
     indicative: bool = Field(description="True when alpha is only a rough guide.")
     indicative_reasons: list[str] = Field(default_factory=list)
     items: list[ItemAnalysis]

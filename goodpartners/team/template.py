@@ -225,7 +225,8 @@ def raters_dictionary(framework: Framework) -> str:
             "",
             "| Column | What it holds |",
             "| --- | --- |",
-            "| `respondent` | Who is answering: their email address or a number. Unique per row. |",
+            "| `respondent` | Who is answering: their email address or a number. The same on "
+            "every row they answer; not used for scoring. |",
             "| `Who are you rating?` | The person rated, written the same way every time, "
             "such as their work email. |",
             "| `How do you work with them?` | `self`, `manager`, `peer` or `partner`. "
