@@ -42,8 +42,11 @@ Agreement is r_wg (James, Demaree and Wolf, 1984) within "others": 1 - s^2 / sig
 where s^2 is the sample variance of the raters' competency scores (n - 1 denominator, as
 James, Demaree and Wolf) and sigma^2_EU = (A^2 - 1) / 12 the variance of answers spread
 evenly over an A-point scale. A value below 0 is taken as 0, as they advise. It is
-rounded to two decimals before it is shown or compared. Below min_agreement (0.7 by
-default) the report says the raters see this differently.
+rounded to two decimals before it is compared. Below min_agreement (0.7 by default) the
+report says the raters see this differently. The figure itself is given only when at
+least AGREEMENT_FIGURE_RATERS (5) raters are behind "others": with 3 or 4, a spread given
+to two decimals beside their mean often pins down each score (not who gave it), so they
+get the note alone.
 """
 
 from __future__ import annotations
@@ -60,6 +63,7 @@ from goodpartners.models import Answer, Framework, RaterGroupName
 from goodpartners.scoring import score_assessment, shown
 
 __all__ = [
+    "AGREEMENT_FIGURE_RATERS",
     "GROUPS",
     "OTHER_GROUPS",
     "SYNONYMS",
@@ -208,6 +212,10 @@ class OthersView(View):
         return [c for c in self.competencies if c.low_agreement]
 
 
+AGREEMENT_FIGURE_RATERS = 5
+"""The fewest raters behind "others" for the agreement figure itself to be given."""
+
+
 def agreement(scores: Sequence[float], points: int) -> float | None:
     """r_wg: 1 - sample variance (n - 1) / ((A^2 - 1) / 12), at least 0; None under 2 scores."""
     if len(scores) < 2 or points < 2:
@@ -298,6 +306,9 @@ def others_view(
         # Shown, and decided on, to two decimals: the number and the note never disagree,
         # and a spread given exactly would say more about the few raters behind it.
         rwg = None if rwg is None else round(rwg, 2)
+        low = rwg is not None and rwg < scoring.min_agreement - 1e-9
+        if len(pooled) < AGREEMENT_FIGURE_RATERS:
+            rwg = None  # the note alone: the figure would say too much about so few
         views.append(
             CompetencyOthers.model_construct(
                 id=cid,
@@ -310,7 +321,7 @@ def others_view(
                 gap=gap,
                 gap_kind=kind,
                 agreement=rwg,
-                low_agreement=rwg is not None and rwg < scoring.min_agreement - 1e-9,
+                low_agreement=low,
             )
         )
     managers = sum(1 for r in others if r.group == "manager")

@@ -23,6 +23,7 @@ from goodpartners.multirater import (
     rater_group,
     rater_scores,
 )
+from goodpartners.render.otherswords import findings
 
 DATA = Path(__file__).parent / "data"
 FIXTURE = DATA / "exports" / "360.csv"
@@ -211,6 +212,31 @@ def test_low_agreement_is_noted(minimal: Framework) -> None:
     assert ana.competencies[0].agreement == 0.83  # 1 - (2 / 6) / 2, to two decimals
     # Ana c2: [3, 4, 4, 3, 4, 2], the same spread as Eve's c2: 2/3.
     assert [c.id for c in ana.low_agreement] == ["c2"]
+
+
+@pytest.mark.parametrize("peers", [3, 4])
+def test_with_fewer_than_5_raters_low_agreement_is_a_note_without_the_figure(
+    minimal: Framework, peers: int
+) -> None:
+    """With 3 or 4 raters, a two-decimal spread beside their mean often pins down each
+    score, so the report says they disagree but gives no figure."""
+    scores = [1.0, 5.0, 1.0, 5.0][:peers]  # far apart: r_wg 0
+    ratings = [Rating("self", {"c1": 3.0, "c2": 3.0})] + [
+        Rating("peer", {"c1": score, "c2": 3.0}) for score in scores
+    ]
+    view = others_view(minimal, "Joe", ratings)
+    assert [c.id for c in view.low_agreement] == ["c1"]
+    assert view.competencies[0].agreement is None
+    assert view.competencies[1].agreement is None  # full agreement, still no figure
+    (finding,) = [f for f in findings(view) if f.key == "agreement"]
+    assert finding.lines == ["Competency one."]
+
+
+def test_from_5_raters_the_agreement_figure_is_given(minimal: Framework) -> None:
+    ratings = [Rating("peer", {"c1": s, "c2": 3.0}) for s in [1.0, 5.0, 1.0, 5.0, 3.0]]
+    view = others_view(minimal, "Joe", ratings)
+    assert view.competencies[0].agreement == 0.0  # variance 4 over the null 2: taken as 0
+    assert view.competencies[1].agreement == 1.0
 
 
 @pytest.mark.parametrize(

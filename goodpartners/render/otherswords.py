@@ -132,9 +132,10 @@ def findings(view: OthersView) -> list[Finding]:
                 f"a spread (agreement below {view.min_agreement:.2f}, where 1 is full "
                 "agreement and 0 none).",
                 [
-                    f"{c.name}: agreement {c.agreement:.2f}."
+                    f"{c.name}."
+                    if c.agreement is None
+                    else f"{c.name}: agreement {c.agreement:.2f}."
                     for c in view.low_agreement
-                    if c.agreement is not None
                 ],
             )
         )
