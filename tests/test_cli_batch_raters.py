@@ -570,3 +570,31 @@ def test_workbook_rater_problems_give_the_column_letter(tmp_path: Path) -> None:
         ("4", "B ('subject')"),
         ("5", "B ('subject')"),
     ]
+
+
+def test_a_person_rated_only_by_others_is_told_why_their_own_sections_are_empty(
+    tmp_path: Path,
+) -> None:
+    responses = tmp_path / "responses.csv"
+    responses.write_text(
+        "id,subject,relationship,c1-1,c1-2,c1-3,c2-1,c2-2,c2-3\n"
+        "r1,Zed,peer,3,3,3,3,3,3\n"
+        "r2,Zed,peer,4,4,2,4,4,2\n"
+        "r3,Zed,peer,2,2,4,2,2,4\n"
+        "r4,Ana,self,4,4,2,4,4,2\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = run(
+        "batch", responses, "--framework", MINIMAL, *MULTI, "--out", out, "--reports", "md"
+    )
+    assert result.exit_code == 0, result.output
+    report = (out / "people" / "Zed.md").read_text(encoding="utf-8")
+    assert (
+        "## Your next steps\n\nNone yet: you did not rate yourself, so this report has only how "
+        "others see you, below. Rate yourself too, then compare.\n"
+    ) in report
+    assert "No skill could be scored" not in report
+    assert (
+        "## Your strengths\n\nNone yet: you did not rate yourself. See 'How others see you' above."
+    ) in report

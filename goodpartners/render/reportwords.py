@@ -31,11 +31,23 @@ def no_strengths(report: Report) -> str:
     """Why no strength is named."""
     if report.scores_note:
         return "None named: see 'Your next steps' above."
+    if _others_only(report):
+        return "None yet: you did not rate yourself. See 'How others see you' above."
     return "None yet: no skill could be scored."
+
+
+def _others_only(report: Report) -> bool:
+    """A multi-rater report of someone who did not rate themselves."""
+    return report.others is not None and not report.others.has_self
 
 
 def no_priorities(report: Report) -> str:
     """Why no priority is named, when the scores themselves do not say."""
+    if _others_only(report):
+        return (
+            "None yet: you did not rate yourself, so this report has only how others see "
+            "you, below. Rate yourself too, then compare."
+        )
     if not any(c.score is not None for c in report.competencies):
         return "None yet: no skill could be scored. See 'Not scored' below."
     return "None yet: too few skills were scored to pick out the lowest."
