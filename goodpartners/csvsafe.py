@@ -49,6 +49,18 @@ class SafeCsvWriter:
 _NEEDS_WORK = re.compile(r'^[=+\-@\t\r]|[",\r\n]')
 
 
+_NEEDS_WORK_IN_LINES = re.compile(r'^[=+\-@\t\r]|[",\r]', re.MULTILINE)
+
+
+def csv_cells(texts: list[str]) -> list[str]:
+    """Many text cells, each as `csv_cell` gives it; checked in one search when none needs
+    work, as is usual for respondent ids."""
+    joined = "\n".join(texts)
+    if joined.count("\n") == len(texts) - 1 and not _NEEDS_WORK_IN_LINES.search(joined):
+        return texts
+    return list(map(csv_cell, texts))
+
+
 def csv_cell(text: str) -> str:
     """One text cell, neutralised and quoted as csv.writer would, for rows built by hand."""
     if not _NEEDS_WORK.search(text):

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from goodpartners.csvsafe import SafeCsvWriter, csv_cell, neutralise
+from goodpartners.csvsafe import SafeCsvWriter, csv_cell, csv_cells, neutralise
 from goodpartners.errors import ResponsesError, UsageError
 from goodpartners.models import Framework
 from goodpartners.render.team import team_renderers
@@ -267,6 +267,11 @@ def test_csv_cell_matches_csv_writer(text: str) -> None:
     csv.writer(buffer, lineterminator="\r\n").writerow([neutralise(text), "x"])
     if text:
         assert buffer.getvalue() == csv_cell(text) + ",x\r\n"
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from("ab1=+-@\t\r\n,\" '"))))
+def test_csv_cells_match_csv_cell_one_by_one(texts: list[str]) -> None:
+    assert csv_cells(texts) == [csv_cell(text) for text in texts]
 
 
 # ----------------------------------------------------------------------------- tallies

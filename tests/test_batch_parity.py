@@ -92,8 +92,11 @@ def test_every_fixture_gives_the_same_files_either_way(
     assert fast == plain
 
 
-def tricky_rows(framework: Framework, rows: int, seed: int) -> tuple[list[str], list[str]]:
-    """A header and lines that cross the block reader's edges, as a file would hold them."""
+def tricky_rows(
+    framework: Framework, rows: int, seed: int, quotes: bool
+) -> tuple[list[str], list[str]]:
+    """A header and lines that cross the block reader's edges, as a file would hold them;
+    without quotes, a block is read by splitting its lines."""
     rng = random.Random(seed)
     items = [item.id for _, c in framework.competencies() for item in c.items]
     header = ["respondent", "team", *items, "comments"]
@@ -103,6 +106,8 @@ def tricky_rows(framework: Framework, rows: int, seed: int) -> tuple[list[str], 
         cells += [rng.choice(["1", "2", "3", "4", "5", "", "n/a", "7"]) for _ in items]
         cells.append("")
         kind = rng.random()
+        if not quotes and (kind < 0.02 or 0.065 <= kind < 0.07 or 0.075 <= kind < 0.08):
+            kind = 0.5
         if kind < 0.02:
             cells[-1] = '"a note\nover two lines, with ""quotes"""'
         elif kind < 0.03:
@@ -126,15 +131,17 @@ def tricky_rows(framework: Framework, rows: int, seed: int) -> tuple[list[str], 
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
-@pytest.mark.parametrize("ending", ["\n", "\r\n"])
+@pytest.mark.parametrize("ending", ["\n", "\r\n", "\r"])
+@pytest.mark.parametrize("quotes", [True, False])
 def test_tricky_files_give_the_same_files_either_way(
     framework: Framework,
     seed: int,
     ending: str,
+    quotes: bool,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    header, lines = tricky_rows(framework, 6_000, seed)
+    header, lines = tricky_rows(framework, 6_000, seed, quotes)
     path = tmp_path / "r.csv"
     path.write_bytes((ending.join([",".join(header), *lines]) + ending).encode())
     fast, plain = score_both_ways(
@@ -149,6 +156,7 @@ def test_tricky_files_give_the_same_files_either_way(
     assert fast == plain
     assert not fast[0]
     assert fast[1]["scores.csv"].count(b"\r\n") > 4_000
+    assert fast[1]["problems.csv"].count(b"\r\n") > 300
 
 
 @pytest.mark.parametrize("last", ['p9,3,"3,3', 'p9,3,"3,3\n', "p9,3,3,3", 'p9,"3",3,"3\n3"\n'])

@@ -8,7 +8,6 @@ problems.RowChecker; rows with a duplicate id are noted and not scored.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -119,18 +118,39 @@ class RowReader:
                 raise self._undecodable(exc, lines.count + 1) from None
             if not block:
                 return
-            rows: list[list[str]] = []
-            if "\x00" not in "".join(block):
-                # An empty line after the block comes back as a row of its own only when the
-                # block ends outside a quoted cell; then each line is one row.
-                with contextlib.suppress(csv.Error):
-                    rows = list(csv.reader(chain(block, END), delimiter=delimiter))
-            if len(rows) == len(block) + 1:
-                rows.pop()
+            rows = self._split(block, delimiter)
+            if rows is not None:
                 yield from self._take_lines(rows, lines.count + 1)
             else:
                 source.reader = lines.feed(block)
                 yield from self._read_rows(source.reader)
+
+    def _split(self, block: list[str], delimiter: str) -> list[list[str]] | None:
+        """The rows of a block of lines, one for each line; None unless each line is one
+        whole row that reads as the CSV reader reads it."""
+        text = "".join(block)
+        if "\x00" in text:
+            return None
+        if '"' not in text and max(map(len, block)) < csv.field_size_limit():
+            # No quotes: a row is its line split at the delimiter, when no line is empty.
+            if "\r" in text:
+                text = text.replace("\r\n", "\n")
+            if "\r" not in text:
+                parts = text.split("\n")
+                if not parts[-1]:
+                    parts.pop()
+                if len(parts) == len(block) and all(parts):
+                    return [part.split(delimiter) for part in parts]
+        # An empty line after the block comes back as a row of its own only when the block
+        # ends outside a quoted cell; then each line is one row.
+        try:
+            rows = list(csv.reader(chain(block, END), delimiter=delimiter))
+        except csv.Error:
+            return None
+        if len(rows) != len(block) + 1:
+            return None
+        rows.pop()
+        return rows
 
     def _take_lines(self, rows: list[list[str]], first: int) -> Iterator[Chunk]:
         """Rows of one line each, from line `first` on: the rows.append of `_read_rows`,

@@ -7,11 +7,11 @@ drawn by the renderer the caller hands in; nothing here imports one.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 from typing import IO, Any
 
-from goodpartners.csvsafe import SafeCsvWriter, csv_cell
+from goodpartners.csvsafe import SafeCsvWriter, csv_cell, csv_cells
 from goodpartners.models import Assessment, Framework
 from goodpartners.staging import StagedFolder
 from goodpartners.team.reader import Chunk
@@ -54,10 +54,11 @@ class ScoreWriter:
     def add(self, chunk: Chunk, outcomes: list[list[Outcome]], scores: ChunkScores) -> None:
         """Write one row of scores.csv for each row of the chunk."""
         cell_memo = self.cell_memo
+        shown: Iterable[str]
         if self.pseudonym:
             shown = map(self.pseudonym, chunk.ids)
         else:
-            shown = map(csv_cell, chunk.ids)
+            shown = csv_cells(chunk.ids)
         cells = zip(
             shown,
             *[map(cell_memo.__getitem__, values) for values in scores.group_values],
