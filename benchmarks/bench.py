@@ -39,8 +39,9 @@ FRAMEWORK = ROOT / "frameworks" / "good-partners.yaml"
 LARGE = 1_000_000
 
 
-def run_once(command: list[str], out: Path | None) -> tuple[float, float]:
-    """Wall seconds and peak resident memory (MB) of one fresh subprocess."""
+def run_once(command: list[str], out: Path | None) -> tuple[float, float, float]:
+    """Wall seconds, peak resident memory (MB) and CPU seconds (user + system, the child's
+    own) of one fresh subprocess."""
     if out is not None and out.exists():
         shutil.rmtree(out) if out.is_dir() else out.unlink()
     start = time.perf_counter()
@@ -52,7 +53,8 @@ def run_once(command: list[str], out: Path | None) -> tuple[float, float]:
         child.stderr.close()
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"failed: {' '.join(command)}\n{stderr}")
-    return wall, usage.ru_maxrss / 1024  # ru_maxrss is in KiB on Linux
+    # ru_maxrss is in KiB on Linux
+    return wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
 def ensure_data(folder: Path, size: int, seed: int) -> Path:
@@ -100,21 +102,25 @@ def measure(label: str, commands: dict[str, tuple[list[str], Path | None]], runs
     """Run the commands in turn, `runs` times each; medians, minima and peaks."""
     walls: dict[str, list[float]] = {name: [] for name in commands}
     peaks: dict[str, list[float]] = {name: [] for name in commands}
+    cpus: dict[str, list[float]] = {name: [] for name in commands}
     for run in range(runs):
         for name, (command, out) in commands.items():
-            wall, peak = run_once(command, out)
+            wall, peak, cpu = run_once(command, out)
             walls[name].append(wall)
             peaks[name].append(peak)
-            print(f"{label:>9} {name:<12} run {run + 1}: {wall:.3f} s {peak:.0f} MB",
-                  file=sys.stderr)  # fmt: skip
+            cpus[name].append(cpu)
+            print(f"{label:>9} {name:<12} run {run + 1}: {wall:.3f} s {peak:.0f} MB "
+                  f"(CPU {cpu:.3f} s)", file=sys.stderr)  # fmt: skip
     row: dict = {"rows": label, "runs": runs, "tools": list(commands)}
     for name in commands:
         row[f"{name}_median_s"] = statistics.median(walls[name])
         row[f"{name}_min_s"] = min(walls[name])
         row[f"{name}_peak_mb"] = max(peaks[name])
+        row[f"{name}_cpu_s"] = statistics.median(cpus[name])
     first = next(iter(commands))
     for name in list(commands)[1:]:
         row[f"ratio_{name}"] = row[f"{first}_median_s"] / row[f"{name}_median_s"]
+        row[f"cpu_ratio_{name}"] = row[f"{first}_cpu_s"] / row[f"{name}_cpu_s"]
     return row
 
 
@@ -127,6 +133,7 @@ def print_table(rows: list[dict]) -> None:
         first = tools[0]
         header = ["rows", "runs"] + [f"{t} median (s)" for t in tools]
         header += [f"{first} / {t}" for t in tools[1:]] + [f"{t} peak (MB)" for t in tools]
+        header += [f"CPU {first} / {t}" for t in tools[1:]]
         print("\n| " + " | ".join(header) + " |")
         print("|" + " ---: |" * len(header))
         for row in group:
@@ -135,7 +142,40 @@ def print_table(rows: list[dict]) -> None:
             cells += [f"{row[f'{t}_median_s']:.3f}" for t in tools]
             cells += [f"{row[f'ratio_{t}']:.2f}" for t in tools[1:]]
             cells += [f"{row[f'{t}_peak_mb']:.0f}" for t in tools]
+            cells += [f"{row[f'cpu_ratio_{t}']:.2f}" for t in tools[1:]]
             print("| " + " | ".join(cells) + " |")
+
+
+# Issue 12's targets: (what, row label, other tool, the highest ratio that passes, strict).
+TARGETS = [
+    ("1. --help within 1.2x the bare imports", "start-up", "imports", 1.2, False),
+    ("2. 10,000 rows within 1.0x polars", 10_000, "polars", 1.0, False),
+    ("2. 10,000 rows under 0.75x pandas", 10_000, "pandas", 0.75, True),
+    ("3. 1,000,000 rows within 2x polars", LARGE, "polars", 2.0, False),
+]
+PEAK_TARGET_MB = 100  # 3. peak memory at 1,000,000 rows
+
+
+def print_targets(rows: list[dict]) -> None:
+    """Each target that this run measured, with its ratio and whether it passes."""
+    lines = []
+    for what, label, other, limit, strict in TARGETS:
+        row = next((r for r in rows if r["rows"] == label and f"ratio_{other}" in r), None)
+        if row is None:
+            continue
+        ratio = row[f"ratio_{other}"]
+        passed = ratio < limit if strict else ratio <= limit
+        lines.append(f"| {what} | {ratio:.2f} | {row[f'cpu_ratio_{other}']:.2f} | "
+                     f"{'PASS' if passed else 'FAIL'} |")  # fmt: skip
+    large = next((r for r in rows if r["rows"] == LARGE and "goodpartners_peak_mb" in r), None)
+    if large is not None:
+        peak = large["goodpartners_peak_mb"]
+        verdict = "PASS" if peak <= PEAK_TARGET_MB else "FAIL"
+        lines.append(f"| 3. 1,000,000 rows peak memory {PEAK_TARGET_MB} MB or less | "
+                     f"{peak:.0f} MB | | {verdict} |")  # fmt: skip
+    if lines:
+        print("\n| target | ratio (wall) | ratio (CPU) | verdict |\n| --- | ---: | ---: | --- |")
+        print("\n".join(lines))
 
 
 def read_scores(path: Path, competencies: list[str]) -> dict[str, list[float]]:
@@ -241,6 +281,7 @@ def main() -> None:
         results.append(measure(size, commands, runs))
 
     print_table(results)
+    print_targets(results)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n")
 

@@ -319,6 +319,24 @@ def test_id_table_finds_exactly_the_repeats(ids: list[str]) -> None:
     assert len(table) == len(first_line)
 
 
+@given(st.lists(st.lists(st.sampled_from([f"r{n}" for n in range(1500)]), max_size=700)))
+def test_id_table_add_many_is_add_one_by_one(blocks: list[list[str]]) -> None:
+    """Blocks of consecutive lines, added at once, find the repeats that adding one by one
+    finds, with the same earlier lines, across the table's growth."""
+    one, many = IdTable(expected=4), IdTable(expected=4)
+    line = 2
+    for block in blocks:
+        expected = [
+            (index, earlier)
+            for index, ident in enumerate(block)
+            if (earlier := one.add(IdTable.key(ident), line + index))
+        ]
+        assert many.add_many(map(hash, block), line) == expected
+        assert len(many) == len(one)
+        line += len(block)
+    assert all(many.find(IdTable.key(i)) >= 0 for block in blocks for i in block)
+
+
 def test_id_table_keeps_payloads_across_growth() -> None:
     table = IdTable(expected=1, payload_width=2)
     for n in range(5000):
