@@ -4,7 +4,7 @@ Usage:
     python benchmarks/bench.py [--sizes 10000 1000000] [--runs 5]
         [--tools goodpartners pandas polars] [--no-large]
         [--pandas-python /tmp/benchvenv/bin/python] [--polars-python PYTHON]
-        [--data /tmp/goodpartners-bench] [--startup] [--check]
+        [--data /tmp/goodpartners-bench] [--startup] [--check] [--before TREE]
 
 Each run is a fresh subprocess, so start-up time counts. Wall time is measured
 around the subprocess; peak memory is the child's own maximum resident set size
@@ -16,6 +16,10 @@ Prints a Markdown table of medians and the ratios goodpartners / each other tool
 dependencies). --check first scores a small generated file with every tool and
 checks that each person's competency scores in the reference CSVs equal
 goodpartners' scores.csv (to 1e-9; both are rounded to 2 places).
+--before TREE also times goodpartners from another source tree (for example an earlier
+commit's `git archive`), shown as "before". Each run also records the child's CPU time
+(user + system), since wall times swing on a busy machine. The last table lists issue
+12's targets measured in the run, with their ratios and PASS or FAIL.
 See benchmarks/README.md for how to set up the pandas and polars environment.
 """
 
@@ -39,13 +43,15 @@ FRAMEWORK = ROOT / "frameworks" / "good-partners.yaml"
 LARGE = 1_000_000
 
 
-def run_once(command: list[str], out: Path | None) -> tuple[float, float, float]:
+def run_once(
+    command: list[str], out: Path | None, env: dict[str, str] | None = None
+) -> tuple[float, float, float]:
     """Wall seconds, peak resident memory (MB) and CPU seconds (user + system, the child's
     own) of one fresh subprocess."""
     if out is not None and out.exists():
         shutil.rmtree(out) if out.is_dir() else out.unlink()
     start = time.perf_counter()
-    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     _, status, usage = os.wait4(child.pid, 0)
     wall = time.perf_counter() - start
     stderr = child.stderr.read().decode() if child.stderr else ""
@@ -95,17 +101,36 @@ def tool_commands(args: argparse.Namespace, data: Path) -> dict[str, tuple[list[
             args.data / "polars-out.csv",
         ),
     }  # fmt: skip
+    if args.before:
+        every["before"] = (
+            [sys.executable, "-m", "goodpartners", "batch", str(data),
+             "--out", str(args.data / "gp-before-out"), *args.gp_args.split()],
+            args.data / "gp-before-out",
+        )  # fmt: skip
+        return {name: every[name] for name in ["goodpartners", "before", *args.tools[1:]]}
     return {name: every[name] for name in args.tools}
 
 
-def measure(label: str, commands: dict[str, tuple[list[str], Path | None]], runs: int) -> dict:
+def environment(name: str, args: argparse.Namespace) -> dict[str, str] | None:
+    """The environment of a tool's run: --before runs goodpartners from another tree."""
+    if name != "before":
+        return None
+    return {**os.environ, "PYTHONPATH": str(args.before)}
+
+
+def measure(
+    label: str | int,
+    commands: dict[str, tuple[list[str], Path | None]],
+    runs: int,
+    args: argparse.Namespace | None = None,
+) -> dict:
     """Run the commands in turn, `runs` times each; medians, minima and peaks."""
     walls: dict[str, list[float]] = {name: [] for name in commands}
     peaks: dict[str, list[float]] = {name: [] for name in commands}
     cpus: dict[str, list[float]] = {name: [] for name in commands}
     for run in range(runs):
         for name, (command, out) in commands.items():
-            wall, peak, cpu = run_once(command, out)
+            wall, peak, cpu = run_once(command, out, environment(name, args) if args else None)
             walls[name].append(wall)
             peaks[name].append(peak)
             cpus[name].append(cpu)
@@ -249,6 +274,11 @@ def main() -> None:
     parser.add_argument("--polars-python", help="Python with polars (default: --pandas-python)")
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument(
+        "--before", type=Path, metavar="TREE",
+        help="also time goodpartners from another source tree, e.g. an earlier commit's "
+        "`git archive` (shown as 'before'; compile it first with python -m compileall)",
+    )  # fmt: skip
+    parser.add_argument(
         "--gp-args", default="", help="extra options for goodpartners batch, e.g. '--group-by team'"
     )
     args = parser.parse_args()
@@ -278,7 +308,7 @@ def main() -> None:
         tools = args.large_tools if large and args.large_tools else args.tools
         runs = args.large_runs if large and args.large_runs else args.runs
         commands = dict(tool_commands(argparse.Namespace(**{**vars(args), "tools": tools}), data))
-        results.append(measure(size, commands, runs))
+        results.append(measure(size, commands, runs, args))
 
     print_table(results)
     print_targets(results)

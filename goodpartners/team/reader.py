@@ -4,6 +4,12 @@ A row is usually one line; a quoted cell with line breaks in it (a long comment)
 one row of several lines. Every line of the file belongs to exactly one row, and
 `RowReader.lines` counts them. Rows whose cells do not fit the header go to
 problems.RowChecker; rows with a duplicate id are noted and not scored.
+
+A CSV file is read a block of lines at a time (`split_block`): when each line of the
+block is one whole row, the block is parsed in one go and its ids checked together.
+Any other block (a quoted cell over a line break, a null character) is handed to the
+line-by-line reader over `ResponsesFile.lines`, which gives the same rows and lines;
+tests/test_batch_parity.py checks that both give the same files.
 """
 
 from __future__ import annotations
@@ -57,7 +63,79 @@ def estimate_rows(source: ResponsesFile) -> int:
     return min(50_000_000, int(size / (len(head) / lines) * 1.05) + 16)
 
 
-class RowReader:
+class RowNotes:
+    """What a reader notes about rows it does not score, and the errors that stop it."""
+
+    source: ResponsesFile
+    columns: ColumnMap
+    problems: ProblemLog
+    show_id: Callable[[str], str]
+    not_scored: int
+    previews: int
+    preview_lines: list[int]
+
+    def _preview(self, line: int) -> None:
+        self.previews += 1
+        if len(self.preview_lines) < 5:
+            self.preview_lines.append(line)
+
+    def _no_id(self, line: int) -> str:
+        """The name of a row without an id, noted as a problem."""
+        ident = f"line-{line}"
+        id_column = self.columns.id_column
+        assert id_column is not None
+        self.problems.add(
+            line,
+            id_column,
+            self.columns.header[id_column],
+            "",
+            f"no respondent id; the row is called '{self.show_id(ident)}' in the results",
+        )
+        return ident
+
+    def _duplicate_id(self, line: int, ident: str, earlier: int) -> None:
+        """A row with the id of an earlier row: noted, and not scored."""
+        id_column = self.columns.id_column
+        assert id_column is not None
+        self.not_scored += 1
+        self.problems.add(
+            line,
+            id_column,
+            self.columns.header[id_column],
+            self.show_id(ident),
+            f"the same respondent id as line {earlier}, so this row was not scored; delete "
+            "the row you do not want, or choose another column with --id-column",
+        )
+
+    def _undecodable(self, exc: UnicodeError, next_line: int) -> ResponsesError:
+        source = self.source
+        reason = plain_reason(exc)
+        where = decode_error_line(source.path, source.format.encoding) or next_line
+        return ResponsesError(
+            f"{source.path}: line {where}: cannot read it as {source.format.encoding} "
+            f"({reason}); pass the right --encoding"
+        )
+
+    def _invalid(self, exc: csv.Error | ValueError, next_line: int) -> ResponsesError | None:
+        """The error for a row that is not valid CSV; None when a quoted cell only ran on
+        past the reader's limit over several lines, so reading can go on."""
+        path = self.source.path
+        if "field limit" not in str(exc):
+            return ResponsesError(
+                f"{path}: line {next_line}: this is not valid CSV ({plain_csv_reason(exc)}); "
+                "export the file again as CSV"
+            )
+        if self.source.lines.count == next_line:
+            return ResponsesError(
+                f"{path}: line {next_line}: a cell is longer than "
+                f"{csv.field_size_limit():,} characters, often because a quote is "
+                "opened and never closed; check that line, or export the file again "
+                "as CSV"
+            )
+        return None
+
+
+class RowReader(RowNotes):
     """Reads one responses file in chunks of rows to score, accounting for every other row."""
 
     def __init__(
@@ -118,39 +196,12 @@ class RowReader:
                 raise self._undecodable(exc, lines.count + 1) from None
             if not block:
                 return
-            rows = self._split(block, delimiter)
+            rows = split_block(block, delimiter)
             if rows is not None:
                 yield from self._take_lines(rows, lines.count + 1)
             else:
                 source.reader = lines.feed(block)
                 yield from self._read_rows(source.reader)
-
-    def _split(self, block: list[str], delimiter: str) -> list[list[str]] | None:
-        """The rows of a block of lines, one for each line; None unless each line is one
-        whole row that reads as the CSV reader reads it."""
-        text = "".join(block)
-        if "\x00" in text:
-            return None
-        if '"' not in text and max(map(len, block)) < csv.field_size_limit():
-            # No quotes: a row is its line split at the delimiter, when no line is empty.
-            if "\r" in text:
-                text = text.replace("\r\n", "\n")
-            if "\r" not in text:
-                parts = text.split("\n")
-                if not parts[-1]:
-                    parts.pop()
-                if len(parts) == len(block) and all(parts):
-                    return [part.split(delimiter) for part in parts]
-        # An empty line after the block comes back as a row of its own only when the block
-        # ends outside a quoted cell; then each line is one row.
-        try:
-            rows = list(csv.reader(chain(block, END), delimiter=delimiter))
-        except csv.Error:
-            return None
-        if len(rows) != len(block) + 1:
-            return None
-        rows.pop()
-        return rows
 
     def _take_lines(self, rows: list[list[str]], first: int) -> Iterator[Chunk]:
         """Rows of one line each, from line `first` on: the rows.append of `_read_rows`,
@@ -168,7 +219,7 @@ class RowReader:
             take = min(total, start + CHUNK_ROWS - len(chunk.rows))
             part = rows[start:take] if start or take < total else rows
             line = first + start
-            idents = self._plain_idents(part, line) if regular else None
+            idents = plain_idents(part, line, id_column) if regular else None
             if idents is None:
                 yield from self._read_rows(
                     zip(part, range(line, line + len(part)), strict=True), paired=True
@@ -193,21 +244,6 @@ class RowReader:
                 if len(chunk.rows) >= CHUNK_ROWS:
                     yield self._hand_on()
             start = take
-
-    def _plain_idents(self, rows: list[list[str]], line: int) -> list[str] | None:
-        """The ids of rows that all fit the header and none of which is empty or has no id;
-        None when any row needs the row-by-row checks."""
-        id_column = self.columns.id_column
-        if id_column is None:
-            idents = [f"line-{number}" for number in range(line, line + len(rows))]
-            firsts: Iterable[str] = map(str.strip, map(itemgetter(0), rows))
-        else:
-            idents = list(map(str.strip, map(itemgetter(id_column), rows)))
-            if not all(idents):
-                return None
-            firsts = idents if id_column == 0 else map(str.strip, map(itemgetter(0), rows))
-        # A row whose first cell is blank may be empty; the row-by-row checks tell.
-        return idents if all(firsts) else None
 
     def _hand_on(self) -> Chunk:
         """The full chunk, with a new one started."""
@@ -292,62 +328,45 @@ class RowReader:
                 next_line = lines.count + 1
         self._count = count
 
-    def _preview(self, line: int) -> None:
-        self.previews += 1
-        if len(self.preview_lines) < 5:
-            self.preview_lines.append(line)
 
-    def _no_id(self, line: int) -> str:
-        """The name of a row without an id, noted as a problem."""
-        ident = f"line-{line}"
-        id_column = self.columns.id_column
-        assert id_column is not None
-        self.problems.add(
-            line,
-            id_column,
-            self.columns.header[id_column],
-            "",
-            f"no respondent id; the row is called '{self.show_id(ident)}' in the results",
-        )
-        return ident
-
-    def _duplicate_id(self, line: int, ident: str, earlier: int) -> None:
-        """A row with the id of an earlier row: noted, and not scored."""
-        id_column = self.columns.id_column
-        assert id_column is not None
-        self.not_scored += 1
-        self.problems.add(
-            line,
-            id_column,
-            self.columns.header[id_column],
-            self.show_id(ident),
-            f"the same respondent id as line {earlier}, so this row was not scored; delete "
-            "the row you do not want, or choose another column with --id-column",
-        )
-
-    def _undecodable(self, exc: UnicodeError, next_line: int) -> ResponsesError:
-        source = self.source
-        reason = plain_reason(exc)
-        where = decode_error_line(source.path, source.format.encoding) or next_line
-        return ResponsesError(
-            f"{source.path}: line {where}: cannot read it as {source.format.encoding} "
-            f"({reason}); pass the right --encoding"
-        )
-
-    def _invalid(self, exc: csv.Error | ValueError, next_line: int) -> ResponsesError | None:
-        """The error for a row that is not valid CSV; None when a quoted cell only ran on
-        past the reader's limit over several lines, so reading can go on."""
-        path = self.source.path
-        if "field limit" not in str(exc):
-            return ResponsesError(
-                f"{path}: line {next_line}: this is not valid CSV ({plain_csv_reason(exc)}); "
-                "export the file again as CSV"
-            )
-        if self.source.lines.count == next_line:
-            return ResponsesError(
-                f"{path}: line {next_line}: a cell is longer than "
-                f"{csv.field_size_limit():,} characters, often because a quote is "
-                "opened and never closed; check that line, or export the file again "
-                "as CSV"
-            )
+def split_block(block: list[str], delimiter: str) -> list[list[str]] | None:
+    """The rows of a block of lines, one for each line; None unless each line is one
+    whole row that reads as the CSV reader reads it."""
+    text = "".join(block)
+    if "\x00" in text:
         return None
+    if '"' not in text and max(map(len, block)) < csv.field_size_limit():
+        # No quotes: a row is its line split at the delimiter, when no line is empty.
+        if "\r" in text:
+            text = text.replace("\r\n", "\n")
+        if "\r" not in text:
+            parts = text.split("\n")
+            if not parts[-1]:
+                parts.pop()
+            if len(parts) == len(block) and all(parts):
+                return [part.split(delimiter) for part in parts]
+    # An empty line after the block comes back as a row of its own only when the block
+    # ends outside a quoted cell; then each line is one row.
+    try:
+        rows = list(csv.reader(chain(block, END), delimiter=delimiter))
+    except csv.Error:
+        return None
+    if len(rows) != len(block) + 1:
+        return None
+    rows.pop()
+    return rows
+
+
+def plain_idents(rows: list[list[str]], line: int, id_column: int | None) -> list[str] | None:
+    """The ids of rows that all fit the header and none of which is empty or has no id;
+    None when any row needs the row-by-row checks."""
+    if id_column is None:
+        idents = [f"line-{number}" for number in range(line, line + len(rows))]
+        firsts: Iterable[str] = map(str.strip, map(itemgetter(0), rows))
+    else:
+        idents = list(map(str.strip, map(itemgetter(id_column), rows)))
+        if not all(idents):
+            return None
+        firsts = idents if id_column == 0 else map(str.strip, map(itemgetter(0), rows))
+    # A row whose first cell is blank may be empty; the row-by-row checks tell.
+    return idents if all(firsts) else None
