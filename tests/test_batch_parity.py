@@ -144,11 +144,16 @@ def test_tricky_files_give_the_same_files_either_way(
     header, lines = tricky_rows(framework, 6_000, seed, quotes)
     path = tmp_path / "r.csv"
     path.write_bytes((ending.join([",".join(header), *lines]) + ending).encode())
+    # An earlier round, read by the same reader, to pair people with.
+    header, lines = tricky_rows(framework, 3_000, seed + 10, quotes)
+    baseline = tmp_path / "baseline.csv"
+    baseline.write_bytes((ending.join([",".join(header), *lines]) + ending).encode())
     fast, plain = score_both_ways(
         framework,
         path,
         tmp_path,
         monkeypatch,
+        baseline=baseline if seed != 2 else None,
         group_by=("team",),
         anonymise=seed == 2,
         pseudonym_key="parity" if seed == 2 else None,
