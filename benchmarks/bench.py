@@ -218,8 +218,8 @@ def check(args: argparse.Namespace) -> bool:
     commands = tool_commands(args, data)
     if "goodpartners" not in commands:
         raise SystemExit("--check needs goodpartners among --tools")
-    for command, out in commands.values():
-        run_once(command, out)
+    for name, (command, out) in commands.items():
+        run_once(command, out, environment(name, args))
     with (args.data / "gp-out" / "scores.csv").open(encoding="utf-8-sig") as stream:
         header = next(csv.reader(stream))
     competencies = header[1 : header.index(next(h for h in header if h.endswith("_band")))]
@@ -228,7 +228,7 @@ def check(args: argparse.Namespace) -> bool:
     for name, (_, out) in commands.items():
         if name == "goodpartners":
             continue
-        got = read_scores(out, competencies)
+        got = read_scores(out / "scores.csv" if out.is_dir() else out, competencies)
         mismatches = []
         if got.keys() != expected.keys():
             mismatches.append(("respondents differ", "", len(got), len(expected)))
