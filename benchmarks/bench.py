@@ -4,7 +4,7 @@ Usage:
     python benchmarks/bench.py [--sizes 10000 1000000] [--runs 5]
         [--tools goodpartners pandas polars] [--no-large]
         [--pandas-python /tmp/benchvenv/bin/python] [--polars-python PYTHON]
-        [--data /tmp/goodpartners-bench] [--startup] [--check]
+        [--data /tmp/goodpartners-bench] [--startup] [--check] [--before TREE]
 
 Each run is a fresh subprocess, so start-up time counts. Wall time is measured
 around the subprocess; peak memory is the child's own maximum resident set size
@@ -16,6 +16,10 @@ Prints a Markdown table of medians and the ratios goodpartners / each other tool
 dependencies). --check first scores a small generated file with every tool and
 checks that each person's competency scores in the reference CSVs equal
 goodpartners' scores.csv (to 1e-9; both are rounded to 2 places).
+--before TREE also times goodpartners from another source tree (for example an earlier
+commit's `git archive`), shown as "before". Each run also records the child's CPU time
+(user + system), since wall times swing on a busy machine. The last table lists issue
+12's targets measured in the run, with their ratios and PASS or FAIL.
 See benchmarks/README.md for how to set up the pandas and polars environment.
 """
 
@@ -39,12 +43,15 @@ FRAMEWORK = ROOT / "frameworks" / "good-partners.yaml"
 LARGE = 1_000_000
 
 
-def run_once(command: list[str], out: Path | None) -> tuple[float, float]:
-    """Wall seconds and peak resident memory (MB) of one fresh subprocess."""
+def run_once(
+    command: list[str], out: Path | None, env: dict[str, str] | None = None
+) -> tuple[float, float, float]:
+    """Wall seconds, peak resident memory (MB) and CPU seconds (user + system, the child's
+    own) of one fresh subprocess."""
     if out is not None and out.exists():
         shutil.rmtree(out) if out.is_dir() else out.unlink()
     start = time.perf_counter()
-    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     _, status, usage = os.wait4(child.pid, 0)
     wall = time.perf_counter() - start
     stderr = child.stderr.read().decode() if child.stderr else ""
@@ -52,7 +59,8 @@ def run_once(command: list[str], out: Path | None) -> tuple[float, float]:
         child.stderr.close()
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"failed: {' '.join(command)}\n{stderr}")
-    return wall, usage.ru_maxrss / 1024  # ru_maxrss is in KiB on Linux
+    # ru_maxrss is in KiB on Linux
+    return wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
 def ensure_data(folder: Path, size: int, seed: int) -> Path:
@@ -93,28 +101,51 @@ def tool_commands(args: argparse.Namespace, data: Path) -> dict[str, tuple[list[
             args.data / "polars-out.csv",
         ),
     }  # fmt: skip
+    if args.before:
+        every["before"] = (
+            [sys.executable, "-m", "goodpartners", "batch", str(data),
+             "--out", str(args.data / "gp-before-out"), *args.gp_args.split()],
+            args.data / "gp-before-out",
+        )  # fmt: skip
+        return {name: every[name] for name in ["goodpartners", "before", *args.tools[1:]]}
     return {name: every[name] for name in args.tools}
 
 
-def measure(label: str, commands: dict[str, tuple[list[str], Path | None]], runs: int) -> dict:
+def environment(name: str, args: argparse.Namespace) -> dict[str, str] | None:
+    """The environment of a tool's run: --before runs goodpartners from another tree."""
+    if name != "before":
+        return None
+    return {**os.environ, "PYTHONPATH": str(args.before)}
+
+
+def measure(
+    label: str | int,
+    commands: dict[str, tuple[list[str], Path | None]],
+    runs: int,
+    args: argparse.Namespace | None = None,
+) -> dict:
     """Run the commands in turn, `runs` times each; medians, minima and peaks."""
     walls: dict[str, list[float]] = {name: [] for name in commands}
     peaks: dict[str, list[float]] = {name: [] for name in commands}
+    cpus: dict[str, list[float]] = {name: [] for name in commands}
     for run in range(runs):
         for name, (command, out) in commands.items():
-            wall, peak = run_once(command, out)
+            wall, peak, cpu = run_once(command, out, environment(name, args) if args else None)
             walls[name].append(wall)
             peaks[name].append(peak)
-            print(f"{label:>9} {name:<12} run {run + 1}: {wall:.3f} s {peak:.0f} MB",
-                  file=sys.stderr)  # fmt: skip
+            cpus[name].append(cpu)
+            print(f"{label:>9} {name:<12} run {run + 1}: {wall:.3f} s {peak:.0f} MB "
+                  f"(CPU {cpu:.3f} s)", file=sys.stderr)  # fmt: skip
     row: dict = {"rows": label, "runs": runs, "tools": list(commands)}
     for name in commands:
         row[f"{name}_median_s"] = statistics.median(walls[name])
         row[f"{name}_min_s"] = min(walls[name])
         row[f"{name}_peak_mb"] = max(peaks[name])
+        row[f"{name}_cpu_s"] = statistics.median(cpus[name])
     first = next(iter(commands))
     for name in list(commands)[1:]:
         row[f"ratio_{name}"] = row[f"{first}_median_s"] / row[f"{name}_median_s"]
+        row[f"cpu_ratio_{name}"] = row[f"{first}_cpu_s"] / row[f"{name}_cpu_s"]
     return row
 
 
@@ -127,6 +158,7 @@ def print_table(rows: list[dict]) -> None:
         first = tools[0]
         header = ["rows", "runs"] + [f"{t} median (s)" for t in tools]
         header += [f"{first} / {t}" for t in tools[1:]] + [f"{t} peak (MB)" for t in tools]
+        header += [f"CPU {first} / {t}" for t in tools[1:]]
         print("\n| " + " | ".join(header) + " |")
         print("|" + " ---: |" * len(header))
         for row in group:
@@ -135,7 +167,40 @@ def print_table(rows: list[dict]) -> None:
             cells += [f"{row[f'{t}_median_s']:.3f}" for t in tools]
             cells += [f"{row[f'ratio_{t}']:.2f}" for t in tools[1:]]
             cells += [f"{row[f'{t}_peak_mb']:.0f}" for t in tools]
+            cells += [f"{row[f'cpu_ratio_{t}']:.2f}" for t in tools[1:]]
             print("| " + " | ".join(cells) + " |")
+
+
+# Issue 12's targets: (what, row label, other tool, the highest ratio that passes, strict).
+TARGETS = [
+    ("1. --help within 1.2x the bare imports", "start-up", "imports", 1.2, False),
+    ("2. 10,000 rows within 1.0x polars", 10_000, "polars", 1.0, False),
+    ("2. 10,000 rows under 0.75x pandas", 10_000, "pandas", 0.75, True),
+    ("3. 1,000,000 rows within 2x polars", LARGE, "polars", 2.0, False),
+]
+PEAK_TARGET_MB = 100  # 3. peak memory at 1,000,000 rows
+
+
+def print_targets(rows: list[dict]) -> None:
+    """Each target that this run measured, with its ratio and whether it passes."""
+    lines = []
+    for what, label, other, limit, strict in TARGETS:
+        row = next((r for r in rows if r["rows"] == label and f"ratio_{other}" in r), None)
+        if row is None:
+            continue
+        ratio = row[f"ratio_{other}"]
+        passed = ratio < limit if strict else ratio <= limit
+        lines.append(f"| {what} | {ratio:.2f} | {row[f'cpu_ratio_{other}']:.2f} | "
+                     f"{'PASS' if passed else 'FAIL'} |")  # fmt: skip
+    large = next((r for r in rows if r["rows"] == LARGE and "goodpartners_peak_mb" in r), None)
+    if large is not None:
+        peak = large["goodpartners_peak_mb"]
+        verdict = "PASS" if peak <= PEAK_TARGET_MB else "FAIL"
+        lines.append(f"| 3. 1,000,000 rows peak memory {PEAK_TARGET_MB} MB or less | "
+                     f"{peak:.0f} MB | | {verdict} |")  # fmt: skip
+    if lines:
+        print("\n| target | ratio (wall) | ratio (CPU) | verdict |\n| --- | ---: | ---: | --- |")
+        print("\n".join(lines))
 
 
 def read_scores(path: Path, competencies: list[str]) -> dict[str, list[float]]:
@@ -153,8 +218,8 @@ def check(args: argparse.Namespace) -> bool:
     commands = tool_commands(args, data)
     if "goodpartners" not in commands:
         raise SystemExit("--check needs goodpartners among --tools")
-    for command, out in commands.values():
-        run_once(command, out)
+    for name, (command, out) in commands.items():
+        run_once(command, out, environment(name, args))
     with (args.data / "gp-out" / "scores.csv").open(encoding="utf-8-sig") as stream:
         header = next(csv.reader(stream))
     competencies = header[1 : header.index(next(h for h in header if h.endswith("_band")))]
@@ -163,7 +228,7 @@ def check(args: argparse.Namespace) -> bool:
     for name, (_, out) in commands.items():
         if name == "goodpartners":
             continue
-        got = read_scores(out, competencies)
+        got = read_scores(out / "scores.csv" if out.is_dir() else out, competencies)
         mismatches = []
         if got.keys() != expected.keys():
             mismatches.append(("respondents differ", "", len(got), len(expected)))
@@ -209,6 +274,11 @@ def main() -> None:
     parser.add_argument("--polars-python", help="Python with polars (default: --pandas-python)")
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument(
+        "--before", type=Path, metavar="TREE",
+        help="also time goodpartners from another source tree, e.g. an earlier commit's "
+        "`git archive` (shown as 'before'; compile it first with python -m compileall)",
+    )  # fmt: skip
+    parser.add_argument(
         "--gp-args", default="", help="extra options for goodpartners batch, e.g. '--group-by team'"
     )
     args = parser.parse_args()
@@ -238,9 +308,10 @@ def main() -> None:
         tools = args.large_tools if large and args.large_tools else args.tools
         runs = args.large_runs if large and args.large_runs else args.runs
         commands = dict(tool_commands(argparse.Namespace(**{**vars(args), "tools": tools}), data))
-        results.append(measure(size, commands, runs))
+        results.append(measure(size, commands, runs, args))
 
     print_table(results)
+    print_targets(results)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n")
 

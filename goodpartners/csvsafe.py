@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterator
+from operator import itemgetter
 from typing import IO
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -47,6 +48,25 @@ class SafeCsvWriter:
 
 
 _NEEDS_WORK = re.compile(r'^[=+\-@\t\r]|[",\r\n]')
+
+
+_FIRST = itemgetter(slice(0, 1))
+
+
+def csv_cells(texts: list[str]) -> list[str]:
+    """Many text cells, each as `csv_cell` gives it; when none needs work, as is usual for
+    respondent ids, that is checked with a few scans of the joined text, not one per cell."""
+    joined = "\n".join(texts)
+    firsts = "".join(map(_FIRST, texts))
+    if (
+        '"' in joined
+        or "," in joined
+        or "\r" in joined
+        or joined.count("\n") != len(texts) - 1
+        or any(start in firsts for start in FORMULA_STARTS)
+    ):
+        return list(map(csv_cell, texts))
+    return texts
 
 
 def csv_cell(text: str) -> str:

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from goodpartners.csvsafe import SafeCsvWriter, csv_cell, neutralise
+from goodpartners.csvsafe import SafeCsvWriter, csv_cell, csv_cells, neutralise
 from goodpartners.errors import ResponsesError, UsageError
 from goodpartners.models import Framework
 from goodpartners.render.team import team_renderers
@@ -269,6 +269,11 @@ def test_csv_cell_matches_csv_writer(text: str) -> None:
         assert buffer.getvalue() == csv_cell(text) + ",x\r\n"
 
 
+@given(st.lists(st.text(alphabet=st.sampled_from("ab1=+-@\t\r\n,\" '"))))
+def test_csv_cells_match_csv_cell_one_by_one(texts: list[str]) -> None:
+    assert csv_cells(texts) == [csv_cell(text) for text in texts]
+
+
 # ----------------------------------------------------------------------------- tallies
 
 
@@ -312,6 +317,24 @@ def test_id_table_finds_exactly_the_repeats(ids: list[str]) -> None:
         assert earlier == first_line.get(ident, 0)
         first_line.setdefault(ident, line)
     assert len(table) == len(first_line)
+
+
+@given(st.lists(st.lists(st.sampled_from([f"r{n}" for n in range(1500)]), max_size=700)))
+def test_id_table_add_many_is_add_one_by_one(blocks: list[list[str]]) -> None:
+    """Blocks of consecutive lines, added at once, find the repeats that adding one by one
+    finds, with the same earlier lines, across the table's growth."""
+    one, many = IdTable(expected=4), IdTable(expected=4)
+    line = 2
+    for block in blocks:
+        expected = [
+            (index, earlier)
+            for index, ident in enumerate(block)
+            if (earlier := one.add(IdTable.key(ident), line + index))
+        ]
+        assert many.add_many(map(hash, block), line) == expected
+        assert len(many) == len(one)
+        line += len(block)
+    assert all(many.find(IdTable.key(i)) >= 0 for block in blocks for i in block)
 
 
 def test_id_table_keeps_payloads_across_growth() -> None:

@@ -36,7 +36,6 @@ from goodpartners.multirater import OthersView
 from goodpartners.staging import MANIFEST_NAME, StagedFolder
 from goodpartners.team.baseline import Baseline, Pairing, read_baseline
 from goodpartners.team.layouts import preview_message
-from goodpartners.team.mapping import apply_mapping, load_mapping
 from goodpartners.team.problems import ProblemLog
 from goodpartners.team.raters import (
     BlindSpotTally,
@@ -368,6 +367,8 @@ def _match(
     """The columns of the responses (by the --mapping file, if any) or of the baseline."""
     group_by = options.group_by if groups else ()
     if groups and options.mapping is not None:
+        from goodpartners.team.mapping import apply_mapping, load_mapping  # only for --mapping
+
         mapping = load_mapping(options.mapping, options.framework)
         return apply_mapping(
             mapping, header, options.framework, display, id_column, name_column, group_by
@@ -552,6 +553,8 @@ class _Run:
             return None
         renames = None
         if self.options.mapping is not None:
+            from goodpartners.team.mapping import load_mapping  # only for --mapping
+
             renames = load_mapping(self.options.mapping, self.framework).raters
         return RaterRows(
             self.framework, self.columns, self.where, problems, renames, self.pseudonym

@@ -14,7 +14,7 @@ import io
 import math
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
@@ -526,15 +526,32 @@ class PhysicalLines:
     def __iter__(self) -> Iterator[str]:
         return self._lines
 
+    def feed(self, block: list[str]) -> _reader:
+        """A CSV reader over lines already read from the stream, starting a row, and then
+        the stream's own lines for as long as a quoted cell runs on (see RowReader)."""
+        stream = self.stream
+        assert isinstance(stream, io.TextIOBase)
+
+        def lines() -> Iterator[str]:
+            yield from block
+            while self.count != self.boundary:  # inside a quoted cell: the row goes on
+                text = stream.readline()
+                if not text:
+                    return
+                yield text
+
+        self._lines = self._generate(lines())
+        return csv.reader(self, delimiter=self.delimiter)
+
     def close_quote(self) -> str:
         """What the reader is given to end a quoted cell: the quote, then one empty cell per
         column, so the row is always longer than the header and cannot pass for a good one."""
         return '"' + self.delimiter * self.width + "\n"
 
-    def _generate(self) -> Iterator[str]:
+    def _generate(self, source: Iterable[str] | None = None) -> Iterator[str]:
         delimiter = self.delimiter
         previous = ""
-        for text in self.stream:
+        for text in self.stream if source is None else source:
             if "\x00" in text:
                 raise self._null_error(text)
             if self.count != self.boundary:  # inside a quoted cell

@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from itertools import compress
+from itertools import compress, count
 from operator import add, attrgetter, itemgetter
 from typing import Any, Generic, TypeVar
 
@@ -436,6 +436,34 @@ class IdTable:
             self._grow()
             self.last_slot = self.find(key)
         return 0
+
+    def add_many(self, hashes: Iterable[int], first_line: int) -> list[tuple[int, int]]:
+        """Add the ids of consecutive lines, given as `hash(id)`; (index, earlier line) for
+        each one seen before. The same as `add(key(id), line)` one at a time, inlined."""
+        repeats: list[tuple[int, int]] = []
+        table, lines, mask = self._keys, self._lines, self._mask
+        room = self._limit - self._count
+        for line, hashed in zip(count(first_line), hashes):
+            key = hashed | 1
+            slot = key & mask
+            found = table[slot]
+            while found:
+                if found == key:
+                    repeats.append((line - first_line, lines[slot]))
+                    break
+                slot = (slot + 1) & mask
+                found = table[slot]
+            else:
+                table[slot] = key
+                lines[slot] = line
+                room -= 1
+                if room < 0:  # the table is full: grow it, then go on as `add` would
+                    self._count = self._limit - room
+                    self._grow()
+                    table, lines, mask = self._keys, self._lines, self._mask
+                    room = self._limit - self._count
+        self._count = self._limit - room
+        return repeats
 
     def set_payload(self, slot: int, payload: Sequence[int]) -> None:
         """Store the payload of the id in a slot."""

@@ -7,11 +7,11 @@ drawn by the renderer the caller hands in; nothing here imports one.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime, timezone
 from typing import IO, Any
 
-from goodpartners.csvsafe import SafeCsvWriter, csv_cell
+from goodpartners.csvsafe import SafeCsvWriter, csv_cell, csv_cells
 from goodpartners.models import Answer, Assessment, Framework
 from goodpartners.multirater import OthersView
 from goodpartners.staging import StagedFolder
@@ -62,10 +62,11 @@ class ScoreWriter:
     ) -> Iterator[str]:
         """The chunk's rows of scores.csv, each as one line without its line ending."""
         cell_memo = self.cell_memo
+        shown: Iterable[str]
         if self.pseudonym:
             shown = map(self.pseudonym, chunk.ids)
         else:
-            shown = map(csv_cell, chunk.ids)
+            shown = csv_cells(chunk.ids)
         cells = zip(
             shown,
             *[map(cell_memo.__getitem__, values) for values in scores.group_values],
