@@ -257,3 +257,34 @@ def test_the_check_above_sees_a_renderer_when_one_is_loaded() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert result.stdout == "True\n"
+
+
+# What a team run without --reports must not load: the personal report's models and its
+# renderers. The team summary is drawn without them.
+PERSON_REPORT = ("goodpartners.personal.report", "goodpartners.render.html")
+
+BATCH = """
+sys.argv = ['goodpartners', 'batch', {responses!r}, '--out', {out!r}, *{extra!r}]
+from goodpartners.cli import main
+with contextlib.redirect_stderr(io.StringIO()), contextlib.suppress(SystemExit):
+    main()
+"""
+
+
+@pytest.mark.parametrize(("extra", "expected"), [([], "[]"), (["--reports", "html"], None)])
+def test_batch_loads_the_personal_report_only_for_reports(
+    tmp_path: Path, extra: list[str], expected: str | None
+) -> None:
+    responses = tmp_path / "responses.csv"
+    responses.write_text("id,role-1\nann,4\n", encoding="utf-8")
+    run = BATCH.format(responses=str(responses), out=str(tmp_path / "out"), extra=extra)
+    code = LOADED.format(heavy=PERSON_REPORT, run=run)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    loaded = result.stdout.splitlines()[-1]
+    assert (tmp_path / "out" / "summary.html").is_file()
+    if expected is None:  # so the empty list means something: reports do load them
+        assert loaded == str(sorted(PERSON_REPORT))
+    else:
+        assert loaded == expected

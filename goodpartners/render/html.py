@@ -5,7 +5,6 @@ from __future__ import annotations
 from functools import cache
 
 import jinja2
-import jinja2.bccache
 
 from goodpartners.personal.prep import (
     HOURS_AVAILABLE_LABEL,
@@ -19,69 +18,15 @@ from goodpartners.render.common import (
     CARD_SECTIONS,
     MORE_QUESTIONS,
     REFLECTIONS_INTRO,
-    change_text,
-    date_text,
-    focus_text,
     fraction,
-    hours_text,
-    offer_hours,
-    score_text,
 )
+from goodpartners.render.jinja import make_environment
 
 # Okabe-Ito colours, which stay apart under deuteranopia, protanopia and tritanopia: the
 # bars in orange, grey and blue (then reddish purple and bluish green), each band's
 # background a light tint of its bar's colour. The band is also written next to each bar.
 BAND_COLOURS = ("#fddcaa", "#eeeeee", "#bfdbf1", "#f0d3e4", "#c2eadb")
 BAR_COLOURS = ("#e69f00", "#999999", "#0072b2", "#cc79a7", "#009e73")
-
-
-class _CacheOrNone(jinja2.BytecodeCache):
-    """A bytecode cache where any trouble (no folder, a full disk, rubbish) means no cache."""
-
-    def __init__(self, cache: jinja2.BytecodeCache) -> None:
-        self._cache = cache
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        try:
-            self._cache.load_bytecode(bucket)
-        except Exception:  # a cache can fail in any way; compile the template instead
-            bucket.reset()
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        try:
-            self._cache.dump_bytecode(bucket)
-        except Exception:  # the page is made all the same; only the cache is lost
-            return
-
-    def clear(self) -> None:
-        try:
-            self._cache.clear()
-        except Exception:
-            return
-
-
-def make_environment(bytecode_cache: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
-    """A template environment for every HTML page the tool writes.
-
-    Autoescape is on for every template, whatever its name, so a name such as
-    `<script>` shows as text. Trouble with the bytecode cache means running without it.
-    """
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("goodpartners.render", "templates"),
-        bytecode_cache=None if bytecode_cache is None else _CacheOrNone(bytecode_cache),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.filters["score"] = score_text
-    env.filters["change"] = change_text
-    env.filters["date"] = date_text
-    env.filters["hours"] = hours_text
-    env.filters["offer_hours"] = lambda hours: offer_hours(hours, unit=False)
-    env.filters["focus"] = focus_text
-    return env
 
 
 @cache

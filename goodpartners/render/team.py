@@ -17,7 +17,7 @@ from goodpartners.files import private_folder_or_none
 from goodpartners.frameworks import cache_home
 from goodpartners.render import team_items as items
 from goodpartners.render.common import change_text, score_text, statistic_text
-from goodpartners.render.html import make_environment
+from goodpartners.render.jinja import make_environment
 from goodpartners.scoring import shown
 from goodpartners.team.responses import normalise
 from goodpartners.team.summary import CompetencySummary, HeatmapRow, TeamSummary
@@ -874,13 +874,16 @@ def summary_lines(result: BatchResult) -> list[str]:
 
 def team_renderers(reports: ReportChoice) -> Renderers:
     """The renderers a team run draws its summaries and people's reports with."""
-    from goodpartners.personal.report import build_report
-    from goodpartners.render import ReportFormat, render
+    from goodpartners.render import ReportFormat
     from goodpartners.team.batch import Renderers, ReportChoice
 
     fmt = ReportFormat(reports.value) if reports is not ReportChoice.none else None
 
     def person(framework: Framework, assessment: Assessment, others: OthersView | None) -> str:
+        # The report's models and renderers load only when people's reports are asked for.
+        from goodpartners.personal.report import build_report
+        from goodpartners.render import render
+
         assert fmt is not None, "people's reports were not asked for"
         return render(build_report(framework, assessment, others=others), fmt)
 
