@@ -134,9 +134,15 @@ class StagedFolder:
             with _locked(self.target) as handle:
                 earlier = self._earlier(new)
                 self._swap(earlier, new)
+                # Each file was flushed to the disk before its rename (see open), so a crash
+                # never leaves an empty or cut-short file under a result's name; flushing
+                # the folders makes the renames themselves last. That is one fsync per
+                # file and one per folder, and no more: the staging folder is thrown away.
                 if handle is not None:
-                    with contextlib.suppress(OSError):  # the renames themselves reach the disk
+                    with contextlib.suppress(OSError):
                         os.fsync(handle)
+                for folder in sorted({n.split("/")[0] for n in new if "/" in n}):
+                    _sync_folder(self.path(folder))
         except BaseException:
             self.discard()
             raise
@@ -279,6 +285,18 @@ def _cannot_place(path: Path, exc: OSError, target: Path, option: str) -> Output
         f"{target} was changed; check that you can write there, or choose another "
         f"folder with {option}"
     )
+
+
+def _sync_folder(folder: Path) -> None:
+    """Flush a folder's entries (its renames) to the disk, where the system allows it."""
+    if sys.platform == "win32":
+        return
+    with contextlib.suppress(OSError):
+        handle = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(handle)
+        finally:
+            os.close(handle)
 
 
 def _clear_stale_stages(target: Path) -> None:
