@@ -27,14 +27,25 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from enum import Enum
 from pathlib import Path
-from typing import Protocol, cast
+from typing import IO, Protocol, cast
 
 from goodpartners.csvsafe import SafeCsvWriter
 from goodpartners.errors import NoMatchingColumnsError, ResponsesError, UsageError
 from goodpartners.models import Assessment, Framework
 from goodpartners.multirater import OthersView
 from goodpartners.staging import MANIFEST_NAME, StagedFolder
+from goodpartners.team import reader as row_reader
 from goodpartners.team.baseline import Baseline, Pairing, read_baseline
+from goodpartners.team.halves import (
+    Job,
+    Split,
+    append_rows,
+    child_for,
+    find_split,
+    merge,
+    seen_before,
+    window,
+)
 from goodpartners.team.layouts import preview_message
 from goodpartners.team.problems import ProblemLog
 from goodpartners.team.raters import (
@@ -57,7 +68,14 @@ from goodpartners.team.rows import CELL_NOTE, RowScorer
 from goodpartners.team.summary import RatersSummary, TeamSummary
 from goodpartners.team.totals import TeamTotals, team_summary
 from goodpartners.team.workbook import WorkbookFile, is_workbook, open_workbook, problem_log
-from goodpartners.team.writing import PEOPLE, PeopleReports, ScoreWriter, report_file_name
+from goodpartners.team.writing import (
+    PEOPLE,
+    PeopleReports,
+    ScoreWriter,
+    keyed_pseudonym,
+    pseudonym_secret,
+    report_file_name,
+)
 
 __all__ = [
     "BatchOptions",
@@ -142,17 +160,7 @@ class Renderers:
 
 def pseudonymiser(key: str | None) -> Callable[[str], str]:
     """Respondent id to keyed pseudonym (HMAC-SHA256); the key is random when none is given."""
-    import hashlib
-    import hmac
-    import secrets
-
-    # surrogatepass: a key typed with bytes that are not UTF-8 still gives the same pseudonyms.
-    secret = key.encode("utf-8", "surrogatepass") if key else secrets.token_bytes(32)
-
-    def pseudonym(ident: str) -> str:
-        return "p-" + hmac.digest(secret, ident.encode("utf-8"), hashlib.sha256)[:8].hex()
-
-    return pseudonym
+    return keyed_pseudonym(pseudonym_secret(key))
 
 
 def run_batch(
@@ -449,7 +457,9 @@ class _Run:
         self.warnings = warnings
         self.progress = progress
         self.baseline: Baseline | None = None
-        self.pseudonym = pseudonymiser(options.pseudonym_key) if options.anonymise else None
+        # The pseudonyms' secret, which a child scoring half the file shares (halves.py).
+        self.secret = pseudonym_secret(options.pseudonym_key) if options.anonymise else None
+        self.pseudonym = keyed_pseudonym(self.secret) if self.secret is not None else None
         self.own_lines: dict[str, str] = {}  # multi-rater: each person's own scores.csv row
         self.blind_spots = BlindSpotTally(options.framework)  # multi-rater: the team's
         self.ratings = 0  # multi-rater: how others see each person
@@ -478,8 +488,13 @@ class _Run:
                     options, self.warnings, problem_writer, self.pseudonym or str
                 )
             problems = problem_log(problem_writer, self.source)
+            split = self._split()
+            first = self.source
+            if split is not None:
+                start = self.source.lines.count
+                first = window(self.source, split.header_end, split.middle, start)
             scorer = RowScorer(
-                self.framework, self.source, self.columns, problems, note, self.pseudonym or str
+                self.framework, first, self.columns, problems, note, self.pseudonym or str
             )
             totals = TeamTotals(self.framework, self.columns, scorer, options.anonymise)
             pairing = Pairing(self.baseline, self.framework) if self.baseline else None
@@ -492,7 +507,12 @@ class _Run:
                     )
                     people = self._people()
                     with _no_cycle_collection():
-                        self._stream(scorer, totals, writer, pairing, people, raters)
+                        if split is None:
+                            self._stream(scorer, totals, writer, pairing, people, raters)
+                        else:
+                            with first.stream:
+                                streams = (score_stream, problem_stream)
+                                self._halves(split, scorer, totals, writer, note, streams)
                     if raters:
                         scorer.dropped = raters.dropped
                         self.ratings = raters.ratings
@@ -571,6 +591,64 @@ class _Run:
             if people:
                 people.write(subject, subject, answers or {}, now, view)
 
+    def _split(self) -> Split | None:
+        """Where to cut the file to score its halves on two cores (halves.py), or None.
+
+        Only options whose tallies add up exactly take two halves: groups, pseudonyms,
+        --mapping, --id-column and --name-column. A baseline pairs people row by row,
+        --reports draws each person's report with the caller's renderer, a multi-rater run
+        gathers each person's ratings from the whole file, and --strict stops at the
+        first problem: these read the file in one go.
+        """
+        options = self.options
+        if (
+            type(self.source) is not ResponsesFile
+            or not row_reader.FAST_PATH
+            or options.baseline is not None
+            or options.reports is not ReportChoice.none
+            or self.where is not None
+            or options.strict
+        ):
+            return None
+        return find_split(self.source)
+
+    def _halves(
+        self,
+        split: Split,
+        scorer: RowScorer,
+        totals: TeamTotals,
+        writer: ScoreWriter,
+        note: str,
+        streams: tuple[IO[str], IO[str]],
+    ) -> None:
+        """Score the first half here while a child process scores the second, and add its
+        counts and rows to ours; or read the second half here too, as one pass would, when
+        the child failed or read an id the first half had."""
+        job = Job(
+            path=self.source.path,
+            format=self.source.format,
+            platform=self.options.source,
+            columns=self.columns,
+            framework=self.framework,
+            cell_note=note,
+            secret=self.secret,
+            anonymise=self.options.anonymise,
+            split=split,
+            scratch=self.stage.scratch(),
+        )
+        first = scorer.reader.source
+        with child_for(job) as child:
+            self._stream(scorer, totals, writer, None, None, None, first, split.header_end)
+            half = child.result()
+        if half is not None and not seen_before(scorer.reader.seen, job.scratch):
+            append_rows(job.scratch, *streams)
+            merge(half, scorer, totals, scorer.problems)
+            return
+        second = window(self.source, split.middle, split.size, split.middle_line)
+        with second.stream:
+            scorer.reader.read_on(second)
+            self._stream(scorer, totals, writer, None, None, None, second)
+
     def _stream(
         self,
         scorer: RowScorer,
@@ -579,6 +657,8 @@ class _Run:
         pairing: Pairing | None,
         people: PeopleReports | None,
         raters: RaterRows | None,
+        source: ResponsesFile | None = None,
+        doubled_from: int | None = None,
     ) -> None:
         """Score chunk after chunk, add up the totals, and write each row as it comes.
 
@@ -587,13 +667,14 @@ class _Run:
         """
         if raters:
             scorer.split = raters.split
-        total_bytes = self.source.path.stat().st_size
+        source = source or self.source
+        total_bytes = source.path.stat().st_size
         show_progress = (
             self.progress is not None
             and total_bytes > PROGRESS_BYTES
-            and not isinstance(self.source, WorkbookFile)  # a workbook is read before rows come
+            and not isinstance(source, WorkbookFile)  # a workbook is read before rows come
         )
-        buffer = cast(io.BufferedReader, self.source.stream.buffer)
+        buffer = cast(io.BufferedReader, source.stream.buffer)
         for chunk, outcomes in scorer.chunks():
             scores = totals.add(chunk, outcomes)
             if raters:
@@ -609,7 +690,10 @@ class _Run:
                 people.add(chunk, outcomes)
             if show_progress:
                 assert self.progress is not None
-                self.progress.update(min(buffer.tell(), total_bytes), total_bytes)
+                done = buffer.tell()
+                if doubled_from is not None:  # the first half, while a child reads the second
+                    done += done - doubled_from
+                self.progress.update(min(done, total_bytes), total_bytes)
 
     def _problem_total(self, problems: ProblemLog) -> int:
         return problems.count + (self.baseline.problems.count if self.baseline else 0)
