@@ -43,7 +43,6 @@ from goodpartners.team.halves import (
     child_for,
     find_split,
     merge,
-    seen_before,
     window,
 )
 from goodpartners.team.layouts import preview_message
@@ -639,8 +638,8 @@ class _Run:
         first = scorer.reader.source
         with child_for(job) as child:
             self._stream(scorer, totals, writer, None, None, None, first, split.header_end)
-            half = child.result()
-        if half is not None and not seen_before(scorer.reader.seen, job.scratch):
+            half = None if child.repeats(scorer.reader.seen) else child.result()
+        if half is not None:
             append_rows(job.scratch, *streams)
             merge(half, scorer, totals, scorer.problems)
             return

@@ -27,6 +27,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -55,6 +56,8 @@ HALVES_BYTES = 5_000_000
 SETTING = "GOODPARTNERS_HALVES"
 """The environment variable that sets the two halves "always" (any size: tests) or "never"."""
 SCAN_BYTES = 1 << 20
+SHARE = 52
+"""The parent's share of the rows, in percent."""
 # Encodings in which a quote, a null, CR and LF are single bytes that are never part of
 # another character, so a byte scan tells where lines end.
 BYTE_ENCODINGS = frozenset({"utf-8", "utf-8-sig", "cp1252", "iso8859-1", "ascii"})
@@ -72,7 +75,8 @@ class Split:
 
 
 def find_split(source: ResponsesFile) -> Split | None:
-    """Where to cut a CSV file whose every line is one row, or None to read it in one go."""
+    """Where to cut a CSV file whose first half is one row a line, or None to read it in
+    one go. The child checks the second half the same way before it scores it."""
     setting = os.environ.get(SETTING, "")
     if setting == "never":
         return None
@@ -82,42 +86,51 @@ def find_split(source: ResponsesFile) -> Split | None:
     if codecs.lookup(source.format.encoding).name not in BYTE_ENCODINGS:
         return None
     with source.path.open("rb") as stream:
-        return _scan(stream, source.lines.count, size)
+        header_end = _line_end(stream, 0, source.lines.count)
+        if header_end < 0:
+            return None
+        # A little past the middle: the child starts a moment later than the parent.
+        middle = _line_end(stream, header_end + (size - header_end) * SHARE // 100, 1)
+        if middle < 0 or middle >= size:
+            return None
+        stream.seek(0)
+        before = _lines_of_rows(stream, middle, header_end)
+    return None if before is None else Split(header_end, middle, before, size)
 
 
-def _scan(stream: IO[bytes], header_lines: int, size: int) -> Split | None:
-    """The split of a file whose header has `header_lines` lines, if every line after it
-    is one row; one pass, a block at a time."""
-    position = 0
-    lines_before = 0  # line feeds before the block
-    header_end = middle = middle_line = -1
-    carriage_return = False  # the last block ended with CR: the next must start with LF
+def _line_end(stream: IO[bytes], start: int, lines: int) -> int:
+    """The byte after the `lines`-th line feed from `start` on; -1 if there are fewer."""
+    stream.seek(start)
+    position = start
     while block := stream.read(SCAN_BYTES):
+        feeds = block.count(b"\n")
+        if feeds >= lines:
+            index = -1
+            for _ in range(lines):
+                index = block.index(b"\n", index + 1)
+            return position + index + 1
+        lines -= feeds
+        position += len(block)
+    return -1
+
+
+def _lines_of_rows(stream: IO[bytes], end: int, header_end: int = 0) -> int | None:
+    """The line feeds from the stream's position to byte `end`, if every line is one row
+    there: no null character, no quote after the header, every CR followed by LF."""
+    position = stream.tell()
+    feeds = 0
+    carriage_return = False  # the last block ended with CR: the next must start with LF
+    while position < end and (block := stream.read(min(SCAN_BYTES, end - position))):
         if b"\x00" in block or (carriage_return and not block.startswith(b"\n")):
             return None
         carriage_return = block.endswith(b"\r")
         if block.count(b"\r") - block.count(b"\r\n") - carriage_return:
             return None  # a line that ends with CR alone
-        feeds = block.count(b"\n")
-        if header_end < 0 and lines_before + feeds >= header_lines:
-            index = -1
-            for _ in range(header_lines - lines_before):
-                index = block.index(b"\n", index + 1)
-            header_end = position + index + 1
-        if header_end >= 0:
-            if b'"' in block[max(0, header_end - position) :]:
-                return None
-            target = header_end + (size - header_end) // 2
-            if middle < 0 and position + len(block) > target:
-                index = block.find(b"\n", max(0, target - position))
-                if index >= 0:
-                    middle = position + index + 1
-                    middle_line = lines_before + block.count(b"\n", 0, index + 1)
+        if b'"' in block[max(0, header_end - position) :]:
+            return None
+        feeds += block.count(b"\n")
         position += len(block)
-        lines_before += feeds
-    if carriage_return or header_end < 0 or middle < 0 or middle >= size:
-        return None
-    return Split(header_end, middle, middle_line, size)
+    return None if carriage_return else feeds
 
 
 class _Window(io.RawIOBase):
@@ -163,6 +176,10 @@ def window(source: ResponsesFile, start: int, end: int, line: int) -> ResponsesF
     lines.header = source.lines.header
     reader = csv.reader(lines, delimiter=delimiter)
     return dataclasses.replace(source, stream=stream, lines=lines, reader=reader)
+
+
+class UnevenHalf(Exception):
+    """The second half has a line that is not one row, so the parent reads it."""
 
 
 @dataclass(frozen=True)
@@ -219,6 +236,10 @@ class Half:
 def score_half(job: Job) -> Half:
     """Score the second half of a file, writing its rows to the scratch folder."""
     split = job.split
+    with job.path.open("rb") as stream:
+        stream.seek(split.middle)
+        if _lines_of_rows(stream, split.size) is None:
+            raise UnevenHalf
     opened = open_responses(job.path, job.format, job.platform)
     try:
         source = window(opened, split.middle, split.size, split.middle_line)
@@ -312,6 +333,32 @@ class Child:
             return None
         return half if isinstance(half, Half) else None
 
+    def repeats(self, seen: IdTable) -> bool:
+        """Whether the child read an id already in `seen` (the first half's), checked as
+        the child writes them, until it is done; it is stopped at the first one found."""
+        path = self.job.scratch / "ids.txt"
+        done = 0  # bytes of the file checked, up to its last complete line
+        while True:
+            finished = self.process.poll() is not None  # before reading: then all is there
+            try:
+                with path.open("rb") as stream:
+                    stream.seek(done)
+                    data = stream.read()
+            except FileNotFoundError:
+                data = b""
+            end = data.rfind(b"\n") + 1
+            if end:
+                done += end
+                ids = data[:end].decode("utf-8", "surrogatepass").split("\n")
+                ids.pop()
+                if seen.knows_any(map(hash, ids)):
+                    self.stop()
+                    return True
+            if finished:
+                return False
+            if not end:
+                time.sleep(0.02)
+
     def stop(self) -> None:
         """End the child if it is still running, and wait for it."""
         if self.process.poll() is None:
@@ -339,12 +386,6 @@ def child_main() -> None:
     partial = job.scratch / (HALF_RESULT + ".part")
     partial.write_bytes(pickle.dumps(half, pickle.HIGHEST_PROTOCOL))
     os.replace(partial, job.scratch / HALF_RESULT)
-
-
-def seen_before(seen: IdTable, scratch: Path) -> bool:
-    """Whether any id the child read was already read in the first half."""
-    with (scratch / "ids.txt").open(encoding="utf-8", errors="surrogatepass", newline="\n") as ids:
-        return seen.knows_any(hash(line[:-1]) for line in ids)
 
 
 def append_rows(scratch: Path, score_stream: IO[str], problem_stream: IO[str]) -> None:
