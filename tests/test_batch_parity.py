@@ -20,6 +20,7 @@ import pytest
 from goodpartners.errors import GoodPartnersError
 from goodpartners.models import Framework
 from goodpartners.render.team import team_renderers
+from goodpartners.staging import STAGE_PREFIX
 from goodpartners.team import batch, halves, reader
 from goodpartners.team.batch import BatchOptions, ReportChoice, run_batch
 
@@ -213,12 +214,12 @@ def score_in_halves_and_whole(
         try:
             run_batch(
                 BatchOptions(framework=framework, responses=path, out=out, **options),  # type: ignore[arg-type]
-                team_renderers(ReportChoice.none),
+                team_renderers(options.get("reports", ReportChoice.none)),  # type: ignore[arg-type]
             )
         except GoodPartnersError as exc:
-            error = str(exc)
+            error = str(exc).replace(str(out), "OUT")
         results.append((error, outputs(out)))
-        assert not [p for p in out.glob(".*")] if out.exists() else True  # no scratch left
+        assert not list(out.glob(STAGE_PREFIX + "*"))  # no staging or scratch folder left
     return results[0], results[1], len(merged)
 
 
@@ -381,3 +382,59 @@ def test_an_interrupted_run_stops_the_child_and_leaves_nothing(
     assert len(children) == 1
     assert children[0].process.returncode is not None  # stopped and waited for
     assert not out.exists()
+
+
+def test_pseudonyms_without_a_key_are_the_same_in_both_halves(
+    framework: Framework, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The random secret is made once, in the parent, and handed to the child.
+    monkeypatch.setattr("secrets.token_bytes", lambda size: b"k" * size)
+    header, lines = plain_lines(framework, 3_000, 8)
+    path = tmp_path / "r.csv"
+    path.write_text("\n".join([header, *lines]) + "\n", encoding="utf-8")
+    halved, whole, merged = score_in_halves_and_whole(
+        framework, path, tmp_path, monkeypatch, anonymise=True
+    )
+    assert halved == whole
+    assert merged == 1
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"reports": ReportChoice.md},
+        {"strict": True},
+        {"baseline": "self"},
+    ],
+    ids=["reports", "strict", "baseline"],
+)
+def test_options_that_need_the_whole_file_read_it_in_one_go(
+    framework: Framework,
+    options: dict[str, object],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    header, lines = plain_lines(framework, 1_000, 9)
+    path = tmp_path / "r.csv"
+    path.write_text("\n".join([header, *lines]) + "\n", encoding="utf-8")
+    if options.get("baseline") == "self":
+        options = {"baseline": path}
+    halved, whole, merged = score_in_halves_and_whole(
+        framework, path, tmp_path, monkeypatch, **options
+    )
+    assert halved == whole
+    assert merged == 0
+
+
+def test_an_id_longer_than_a_read_of_the_ids_is_checked(
+    framework: Framework, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    long_id = "\U0001d538" * 60_000  # 240 KB in UTF-8: longer than halves.IDS_READ / 2
+    monkeypatch.setattr(halves, "IDS_READ", 1 << 16)
+    comment = "\U0001d539" * 100_000  # 400 KB: the cut comes after this row
+    text = f"respondent,role-1,comment\np0,4,{comment}\n{long_id},4,\np1,3,\n"
+    path = tmp_path / "r.csv"
+    path.write_text(text, encoding="utf-8")
+    halved, whole, merged = score_in_halves_and_whole(framework, path, tmp_path, monkeypatch)
+    assert halved == whole
+    assert merged == 1

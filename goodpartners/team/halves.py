@@ -62,6 +62,7 @@ SHARE = 52
 # another character, so a byte scan tells where lines end.
 BYTE_ENCODINGS = frozenset({"utf-8", "utf-8-sig", "cp1252", "iso8859-1", "ascii"})
 HALF_RESULT = "half.pickle"
+IDS_READ = 1 << 18
 
 
 @dataclass(frozen=True)
@@ -338,12 +339,15 @@ class Child:
         the child writes them, until it is done; it is stopped at the first one found."""
         path = self.job.scratch / "ids.txt"
         done = 0  # bytes of the file checked, up to its last complete line
+        finished = False
+        size = IDS_READ
         while True:
-            finished = self.process.poll() is not None  # before reading: then all is there
+            if not finished:
+                finished = self.process.poll() is not None  # then the whole file is there
             try:
                 with path.open("rb") as stream:
                     stream.seek(done)
-                    data = stream.read()
+                    data = stream.read(size)  # a piece at a time: memory stays flat
             except FileNotFoundError:
                 data = b""
             end = data.rfind(b"\n") + 1
@@ -354,10 +358,12 @@ class Child:
                 if seen.knows_any(map(hash, ids)):
                     self.stop()
                     return True
+            if len(data) == size:
+                size = IDS_READ if end else size * 2  # an id longer than a piece: read more
+                continue
             if finished:
                 return False
-            if not end:
-                time.sleep(0.02)
+            time.sleep(0.02)
 
     def stop(self) -> None:
         """End the child if it is still running, and wait for it."""
