@@ -637,7 +637,7 @@ class _Run:
         )
         first = scorer.reader.source
         with child_for(job) as child:
-            self._stream(scorer, totals, writer, None, None, None, first, split.header_end)
+            self._stream(scorer, totals, writer, None, None, None, first, split)
             half = None if child.repeats(scorer.reader.seen) else child.result()
         if half is not None:
             append_rows(job.scratch, *streams)
@@ -657,7 +657,7 @@ class _Run:
         people: PeopleReports | None,
         raters: RaterRows | None,
         source: ResponsesFile | None = None,
-        doubled_from: int | None = None,
+        first_half: Split | None = None,
     ) -> None:
         """Score chunk after chunk, add up the totals, and write each row as it comes.
 
@@ -690,8 +690,9 @@ class _Run:
             if show_progress:
                 assert self.progress is not None
                 done = buffer.tell()
-                if doubled_from is not None:  # the first half, while a child reads the second
-                    done += done - doubled_from
+                if first_half is not None:  # while a child reads the second half, as fast
+                    start, end = first_half.header_end, first_half.middle
+                    done = start + (done - start) * (total_bytes - start) // (end - start)
                 self.progress.update(min(done, total_bytes), total_bytes)
 
     def _problem_total(self, problems: ProblemLog) -> int:
