@@ -487,11 +487,7 @@ class _Run:
                     options, self.warnings, problem_writer, self.pseudonym or str
                 )
             problems = problem_log(problem_writer, self.source)
-            split = self._split()
-            first = self.source
-            if split is not None:
-                start = self.source.lines.count
-                first = window(self.source, split.header_end, split.middle, start)
+            split, first = _split(self)
             scorer = RowScorer(
                 self.framework, first, self.columns, problems, note, self.pseudonym or str
             )
@@ -509,9 +505,8 @@ class _Run:
                         if split is None:
                             self._stream(scorer, totals, writer, pairing, people, raters)
                         else:
-                            with first.stream:
-                                streams = (score_stream, problem_stream)
-                                self._halves(split, scorer, totals, writer, note, streams)
+                            streams = (score_stream, problem_stream)
+                            _halves(self, split, scorer, totals, writer, note, streams)
                     if raters:
                         scorer.dropped = raters.dropped
                         self.ratings = raters.ratings
@@ -521,7 +516,9 @@ class _Run:
             except _StrictStop:
                 pass
         if options.strict and self._problem_total(problems):
-            raise _Refused(self._strict_error(problems, stage.path("problems.csv")))
+            count = self._problem_total(problems)
+            path = stage.path("problems.csv")
+            raise _Refused(_strict_error(self.baseline, problems, count, path))
         scorer.fold()
         reader = scorer.reader
         if reader.previews:
@@ -590,64 +587,6 @@ class _Run:
             if people:
                 people.write(subject, subject, answers or {}, now, view)
 
-    def _split(self) -> Split | None:
-        """Where to cut the file to score its halves on two cores (halves.py), or None.
-
-        Only options whose tallies add up exactly take two halves: groups, pseudonyms,
-        --mapping, --id-column and --name-column. A baseline pairs people row by row,
-        --reports draws each person's report with the caller's renderer, a multi-rater run
-        gathers each person's ratings from the whole file, and --strict stops at the
-        first problem: these read the file in one go.
-        """
-        options = self.options
-        if (
-            type(self.source) is not ResponsesFile
-            or not row_reader.FAST_PATH
-            or options.baseline is not None
-            or options.reports is not ReportChoice.none
-            or self.where is not None
-            or options.strict
-        ):
-            return None
-        return find_split(self.source)
-
-    def _halves(
-        self,
-        split: Split,
-        scorer: RowScorer,
-        totals: TeamTotals,
-        writer: ScoreWriter,
-        note: str,
-        streams: tuple[IO[str], IO[str]],
-    ) -> None:
-        """Score the first half here while a child process scores the second, and add its
-        counts and rows to ours; or read the second half here too, as one pass would, when
-        the child failed or read an id the first half had."""
-        job = Job(
-            path=self.source.path,
-            format=self.source.format,
-            platform=self.options.source,
-            columns=self.columns,
-            framework=self.framework,
-            cell_note=note,
-            secret=self.secret,
-            anonymise=self.options.anonymise,
-            split=split,
-            scratch=self.stage.scratch(),
-        )
-        first = scorer.reader.source
-        with child_for(job) as child:
-            self._stream(scorer, totals, writer, None, None, None, first, split)
-            half = None if child.repeats(scorer.reader.seen) else child.result()
-        if half is not None:
-            append_rows(job.scratch, *streams)
-            merge(half, scorer, totals, scorer.problems)
-            return
-        second = window(self.source, split.middle, split.size, split.middle_line)
-        with second.stream:
-            scorer.reader.read_on(second)
-            self._stream(scorer, totals, writer, None, None, None, second)
-
     def _stream(
         self,
         scorer: RowScorer,
@@ -689,28 +628,102 @@ class _Run:
                 people.add(chunk, outcomes)
             if show_progress:
                 assert self.progress is not None
-                done = buffer.tell()
-                if first_half is not None:  # while a child reads the second half, as fast
-                    start, end = first_half.header_end, first_half.middle
-                    done = start + (done - start) * (total_bytes - start) // (end - start)
+                done = _bytes_done(buffer.tell(), first_half, total_bytes)
                 self.progress.update(min(done, total_bytes), total_bytes)
 
     def _problem_total(self, problems: ProblemLog) -> int:
         return problems.count + (self.baseline.problems.count if self.baseline else 0)
 
-    def _strict_error(self, problems: ProblemLog, path: Path) -> ResponsesError:
-        first = ((self.baseline.problems.first if self.baseline else []) + problems.first)[0]
-        count = self._problem_total(problems)
-        where = f"line {first.line}"
-        if first.column:
-            where += f", column '{first.column}'"
-        if first.value:
-            where += f", value '{first.value}'"
-        return ResponsesError(
-            f"{count} problem{'s' if count != 1 else ''} in the data; the first is on {where}: "
-            f"{first.problem}. Nothing was scored because of --strict; all problems are "
-            f"listed in {path}"
-        )
+
+def _split(run: _Run) -> tuple[Split | None, ResponsesFile]:
+    """Where to cut the file to score its halves on two cores (halves.py), or None; and
+    the rows this process reads: the first half, or the whole file.
+
+    Only options whose tallies add up exactly take two halves: groups, pseudonyms,
+    --mapping, --id-column and --name-column. A baseline pairs people row by row,
+    --reports draws each person's report with the caller's renderer, a multi-rater run
+    gathers each person's ratings from the whole file, and --strict stops at the
+    first problem: these read the file in one go.
+    """
+    options = run.options
+    if (
+        type(run.source) is not ResponsesFile
+        or not row_reader.FAST_PATH
+        or options.baseline is not None
+        or options.reports is not ReportChoice.none
+        or run.where is not None
+        or options.strict
+    ):
+        return None, run.source
+    split = find_split(run.source)
+    if split is None:
+        return None, run.source
+    start = run.source.lines.count
+    return split, window(run.source, split.header_end, split.middle, start)
+
+
+def _halves(
+    run: _Run,
+    split: Split,
+    scorer: RowScorer,
+    totals: TeamTotals,
+    writer: ScoreWriter,
+    note: str,
+    streams: tuple[IO[str], IO[str]],
+) -> None:
+    """Score the first half here while a child process scores the second, and add its
+    counts and rows to ours; or read the second half here too, as one pass would, when
+    the child failed or read an id the first half had."""
+    job = Job(
+        path=run.source.path,
+        format=run.source.format,
+        platform=run.options.source,
+        columns=run.columns,
+        framework=run.framework,
+        cell_note=note,
+        secret=run.secret,
+        anonymise=run.options.anonymise,
+        split=split,
+        scratch=run.stage.scratch(),
+    )
+    first = scorer.reader.source
+    with first.stream, child_for(job) as child:
+        run._stream(scorer, totals, writer, None, None, None, first, split)
+        half = None if child.repeats(scorer.reader.seen) else child.result()
+    if half is not None:
+        append_rows(job.scratch, *streams)
+        merge(half, scorer, totals, scorer.problems)
+        return
+    second = window(run.source, split.middle, split.size, split.middle_line)
+    with second.stream:
+        scorer.reader.read_on(second)
+        run._stream(scorer, totals, writer, None, None, None, second)
+
+
+def _strict_error(
+    baseline: Baseline | None, problems: ProblemLog, count: int, path: Path
+) -> ResponsesError:
+    """Why --strict refused the run: how many problems, and the first."""
+    first = ((baseline.problems.first if baseline else []) + problems.first)[0]
+    where = f"line {first.line}"
+    if first.column:
+        where += f", column '{first.column}'"
+    if first.value:
+        where += f", value '{first.value}'"
+    return ResponsesError(
+        f"{count} problem{'s' if count != 1 else ''} in the data; the first is on {where}: "
+        f"{first.problem}. Nothing was scored because of --strict; all problems are "
+        f"listed in {path}"
+    )
+
+
+def _bytes_done(position: int, first_half: Split | None, total: int) -> int:
+    """How far through the file the run is; while a child reads the second half, as fast
+    as this process reads the first, the same share of each."""
+    if first_half is None:
+        return position
+    start, end = first_half.header_end, first_half.middle
+    return start + (position - start) * (total - start) // (end - start)
 
 
 @contextlib.contextmanager
