@@ -51,7 +51,12 @@ def run_once(
     if out is not None and out.exists():
         shutil.rmtree(out) if out.is_dir() else out.unlink()
     start = time.perf_counter()
-    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    # Run in the data folder: `python -m goodpartners` imports from the current folder first,
+    # so run from this repository, --before would time this tree instead of the other one.
+    cwd = out.parent if out is not None else None
+    child = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=cwd
+    )
     _, status, usage = os.wait4(child.pid, 0)
     wall = time.perf_counter() - start
     stderr = child.stderr.read().decode() if child.stderr else ""
@@ -113,9 +118,11 @@ def tool_commands(args: argparse.Namespace, data: Path) -> dict[str, tuple[list[
 
 def environment(name: str, args: argparse.Namespace) -> dict[str, str] | None:
     """The environment of a tool's run: --before runs goodpartners from another tree."""
+    if name == "goodpartners":
+        return {**os.environ, "PYTHONPATH": str(ROOT)}
     if name != "before":
         return None
-    return {**os.environ, "PYTHONPATH": str(args.before)}
+    return {**os.environ, "PYTHONPATH": str(args.before.resolve())}
 
 
 def measure(
@@ -282,6 +289,7 @@ def main() -> None:
         "--gp-args", default="", help="extra options for goodpartners batch, e.g. '--group-by team'"
     )
     args = parser.parse_args()
+    args.data = args.data.resolve()
     args.data.mkdir(parents=True, exist_ok=True)
     # `pip install .` compiles the package to bytecode; an editable install compiles it on
     # first import, unless PYTHONDONTWRITEBYTECODE is set. Compile it now, so both tools

@@ -29,6 +29,12 @@ ROOT = Path(__file__).resolve().parent.parent
 # Runs the command line with the run date fixed (as tests/test_batch_parity.py does).
 DRIVER = """
 import sys
+# -c puts the current folder first on the path: the tree under test must come first.
+tree = sys.argv.pop(1)
+sys.path[0] = tree
+import goodpartners
+if not goodpartners.__file__.startswith(tree):
+    sys.exit(f"goodpartners came from {goodpartners.__file__}, not {tree}")
 from datetime import datetime, timezone
 RUN_DATE = datetime(2026, 3, 9, 14, 5, tzinfo=timezone.utc)
 class Clock(datetime):
@@ -48,7 +54,8 @@ app()
 def run(tree: Path, data: Path, out: Path, options: list[str]) -> tuple[int, str]:
     """The exit code and stderr of one batch run from a source tree."""
     env = {**os.environ, "PYTHONPATH": str(tree), "COLUMNS": "80", "NO_COLOR": "1"}
-    command = [sys.executable, "-c", DRIVER, "batch", str(data), "--out", str(out), *options]
+    root = str(tree.resolve())
+    command = [sys.executable, "-c", DRIVER, root, "batch", str(data), "--out", str(out), *options]
     done = subprocess.run(command, env=env, capture_output=True, text=True)
     return done.returncode, done.stderr.replace(str(out), "OUT")
 

@@ -266,6 +266,16 @@ class AlphaAccumulator:
                     row_sxy[j] += weight * xi * xj
         self.patterns.clear()
 
+    def merge(self, other: AlphaAccumulator) -> None:
+        """Add another accumulator's rows, as if they had been added here. The sums are of
+        small whole numbers, so they are exact in any order."""
+        other._flush()
+        self.rows += other.rows
+        for mine, theirs in ((self._n, other._n), (self._sx, other._sx), (self._sxy, other._sxy)):
+            for row, add_row in zip(mine, theirs, strict=True):
+                for j, value in enumerate(add_row):
+                    row[j] += value
+
     def covariance(self) -> list[list[float]] | None:
         """The pairwise-complete covariance matrix, or None if a pair has under 2 rows."""
         self._flush()

@@ -77,6 +77,13 @@ class StagedFolder:
         """Where a file of the set ends up, such as out/people/ann.md for people/ann.md."""
         return self.target.joinpath(*name.split("/"))
 
+    def scratch(self) -> Path:
+        """A private folder for a run's working files, never moved into the target: it goes
+        with the staging folder, whether the run is committed or discarded."""
+        folder = self._stage / ".scratch"
+        folder.mkdir(PRIVATE_DIR, exist_ok=True)
+        return folder
+
     @contextlib.contextmanager
     def open(self, name: str, encoding: str = "utf-8") -> Iterator[IO[str]]:
         """Stage a new text file of the set; a failed write names the file it was for."""

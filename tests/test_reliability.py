@@ -349,3 +349,33 @@ def test_complete_rows_give_the_textbook_statistics(rows: list[tuple[int, ...]])
             assert item.alpha_if_dropped is None
         else:
             assert item.alpha_if_dropped == pytest.approx(expected, abs=1e-9)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.one_of(st.none(), st.integers(0, 6)),
+            st.one_of(st.none(), st.integers(0, 6)),
+            st.one_of(st.none(), st.integers(0, 6)),
+        ),
+        min_size=0,
+        max_size=60,
+    ),
+    st.integers(0, 60),
+    st.integers(1, 5),
+)
+def test_merged_accumulators_give_the_same_bits_as_one(
+    rows: list[tuple[int | None, ...]], cut: int, max_patterns: int
+) -> None:
+    # Two halves scored apart (team/halves.py), then merged, as one pass over every row;
+    # small max_patterns makes both flush their patterns into the sums as they go.
+    whole = AlphaAccumulator(3, max_patterns=max_patterns)
+    first = AlphaAccumulator(3, max_patterns=max_patterns)
+    second = AlphaAccumulator(3, max_patterns=max_patterns)
+    for index, row in enumerate(rows):
+        whole.add(row, index % 3 + 1)
+        (first if index < cut else second).add(row, index % 3 + 1)
+    first.merge(second)
+    assert first.rows == whole.rows
+    assert first.covariance() == whole.covariance()
+    assert repr(first.reliability()) == repr(whole.reliability())

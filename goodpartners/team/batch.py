@@ -27,14 +27,24 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from enum import Enum
 from pathlib import Path
-from typing import Protocol, cast
+from typing import IO, Protocol, cast
 
 from goodpartners.csvsafe import SafeCsvWriter
 from goodpartners.errors import NoMatchingColumnsError, ResponsesError, UsageError
 from goodpartners.models import Assessment, Framework
 from goodpartners.multirater import OthersView
 from goodpartners.staging import MANIFEST_NAME, StagedFolder
+from goodpartners.team import reader as row_reader
 from goodpartners.team.baseline import Baseline, Pairing, read_baseline
+from goodpartners.team.halves import (
+    Job,
+    Split,
+    append_rows,
+    child_for,
+    find_split,
+    merge,
+    window,
+)
 from goodpartners.team.layouts import preview_message
 from goodpartners.team.problems import ProblemLog
 from goodpartners.team.raters import (
@@ -57,7 +67,14 @@ from goodpartners.team.rows import CELL_NOTE, RowScorer
 from goodpartners.team.summary import RatersSummary, TeamSummary
 from goodpartners.team.totals import TeamTotals, team_summary
 from goodpartners.team.workbook import WorkbookFile, is_workbook, open_workbook, problem_log
-from goodpartners.team.writing import PEOPLE, PeopleReports, ScoreWriter, report_file_name
+from goodpartners.team.writing import (
+    PEOPLE,
+    PeopleReports,
+    ScoreWriter,
+    keyed_pseudonym,
+    pseudonym_secret,
+    report_file_name,
+)
 
 __all__ = [
     "BatchOptions",
@@ -142,17 +159,7 @@ class Renderers:
 
 def pseudonymiser(key: str | None) -> Callable[[str], str]:
     """Respondent id to keyed pseudonym (HMAC-SHA256); the key is random when none is given."""
-    import hashlib
-    import hmac
-    import secrets
-
-    # surrogatepass: a key typed with bytes that are not UTF-8 still gives the same pseudonyms.
-    secret = key.encode("utf-8", "surrogatepass") if key else secrets.token_bytes(32)
-
-    def pseudonym(ident: str) -> str:
-        return "p-" + hmac.digest(secret, ident.encode("utf-8"), hashlib.sha256)[:8].hex()
-
-    return pseudonym
+    return keyed_pseudonym(pseudonym_secret(key))
 
 
 def run_batch(
@@ -449,7 +456,9 @@ class _Run:
         self.warnings = warnings
         self.progress = progress
         self.baseline: Baseline | None = None
-        self.pseudonym = pseudonymiser(options.pseudonym_key) if options.anonymise else None
+        # The pseudonyms' secret, which a child scoring half the file shares (halves.py).
+        self.secret = pseudonym_secret(options.pseudonym_key) if options.anonymise else None
+        self.pseudonym = keyed_pseudonym(self.secret) if self.secret is not None else None
         self.own_lines: dict[str, str] = {}  # multi-rater: each person's own scores.csv row
         self.blind_spots = BlindSpotTally(options.framework)  # multi-rater: the team's
         self.ratings = 0  # multi-rater: how others see each person
@@ -478,8 +487,9 @@ class _Run:
                     options, self.warnings, problem_writer, self.pseudonym or str
                 )
             problems = problem_log(problem_writer, self.source)
+            split, first = _split(self)
             scorer = RowScorer(
-                self.framework, self.source, self.columns, problems, note, self.pseudonym or str
+                self.framework, first, self.columns, problems, note, self.pseudonym or str
             )
             totals = TeamTotals(self.framework, self.columns, scorer, options.anonymise)
             pairing = Pairing(self.baseline, self.framework) if self.baseline else None
@@ -492,7 +502,11 @@ class _Run:
                     )
                     people = self._people()
                     with _no_cycle_collection():
-                        self._stream(scorer, totals, writer, pairing, people, raters)
+                        if split is None:
+                            self._stream(scorer, totals, writer, pairing, people, raters)
+                        else:
+                            streams = (score_stream, problem_stream)
+                            _halves(self, split, scorer, totals, writer, note, streams)
                     if raters:
                         scorer.dropped = raters.dropped
                         self.ratings = raters.ratings
@@ -502,7 +516,9 @@ class _Run:
             except _StrictStop:
                 pass
         if options.strict and self._problem_total(problems):
-            raise _Refused(self._strict_error(problems, stage.path("problems.csv")))
+            count = self._problem_total(problems)
+            path = stage.path("problems.csv")
+            raise _Refused(_strict_error(self.baseline, problems, count, path))
         scorer.fold()
         reader = scorer.reader
         if reader.previews:
@@ -579,6 +595,8 @@ class _Run:
         pairing: Pairing | None,
         people: PeopleReports | None,
         raters: RaterRows | None,
+        source: ResponsesFile | None = None,
+        first_half: Split | None = None,
     ) -> None:
         """Score chunk after chunk, add up the totals, and write each row as it comes.
 
@@ -587,13 +605,14 @@ class _Run:
         """
         if raters:
             scorer.split = raters.split
-        total_bytes = self.source.path.stat().st_size
+        source = source or self.source
+        total_bytes = source.path.stat().st_size
         show_progress = (
             self.progress is not None
             and total_bytes > PROGRESS_BYTES
-            and not isinstance(self.source, WorkbookFile)  # a workbook is read before rows come
+            and not isinstance(source, WorkbookFile)  # a workbook is read before rows come
         )
-        buffer = cast(io.BufferedReader, self.source.stream.buffer)
+        buffer = cast(io.BufferedReader, source.stream.buffer)
         for chunk, outcomes in scorer.chunks():
             scores = totals.add(chunk, outcomes)
             if raters:
@@ -609,24 +628,102 @@ class _Run:
                 people.add(chunk, outcomes)
             if show_progress:
                 assert self.progress is not None
-                self.progress.update(min(buffer.tell(), total_bytes), total_bytes)
+                done = _bytes_done(buffer.tell(), first_half, total_bytes)
+                self.progress.update(min(done, total_bytes), total_bytes)
 
     def _problem_total(self, problems: ProblemLog) -> int:
         return problems.count + (self.baseline.problems.count if self.baseline else 0)
 
-    def _strict_error(self, problems: ProblemLog, path: Path) -> ResponsesError:
-        first = ((self.baseline.problems.first if self.baseline else []) + problems.first)[0]
-        count = self._problem_total(problems)
-        where = f"line {first.line}"
-        if first.column:
-            where += f", column '{first.column}'"
-        if first.value:
-            where += f", value '{first.value}'"
-        return ResponsesError(
-            f"{count} problem{'s' if count != 1 else ''} in the data; the first is on {where}: "
-            f"{first.problem}. Nothing was scored because of --strict; all problems are "
-            f"listed in {path}"
-        )
+
+def _split(run: _Run) -> tuple[Split | None, ResponsesFile]:
+    """Where to cut the file to score its halves on two cores (halves.py), or None; and
+    the rows this process reads: the first half, or the whole file.
+
+    Only options whose tallies add up exactly take two halves: groups, pseudonyms,
+    --mapping, --id-column and --name-column. A baseline pairs people row by row,
+    --reports draws each person's report with the caller's renderer, a multi-rater run
+    gathers each person's ratings from the whole file, and --strict stops at the
+    first problem: these read the file in one go.
+    """
+    options = run.options
+    if (
+        type(run.source) is not ResponsesFile
+        or not row_reader.FAST_PATH
+        or options.baseline is not None
+        or options.reports is not ReportChoice.none
+        or run.where is not None
+        or options.strict
+    ):
+        return None, run.source
+    split = find_split(run.source)
+    if split is None:
+        return None, run.source
+    start = run.source.lines.count
+    return split, window(run.source, split.header_end, split.middle, start)
+
+
+def _halves(
+    run: _Run,
+    split: Split,
+    scorer: RowScorer,
+    totals: TeamTotals,
+    writer: ScoreWriter,
+    note: str,
+    streams: tuple[IO[str], IO[str]],
+) -> None:
+    """Score the first half here while a child process scores the second, and add its
+    counts and rows to ours; or read the second half here too, as one pass would, when
+    the child failed or read an id the first half had."""
+    job = Job(
+        path=run.source.path,
+        format=run.source.format,
+        platform=run.options.source,
+        columns=run.columns,
+        framework=run.framework,
+        cell_note=note,
+        secret=run.secret,
+        anonymise=run.options.anonymise,
+        split=split,
+        scratch=run.stage.scratch(),
+    )
+    first = scorer.reader.source
+    with first.stream, child_for(job) as child:
+        run._stream(scorer, totals, writer, None, None, None, first, split)
+        half = None if child.repeats(scorer.reader.seen) else child.result()
+    if half is not None:
+        append_rows(job.scratch, *streams)
+        merge(half, scorer, totals, scorer.problems)
+        return
+    second = window(run.source, split.middle, split.size, split.middle_line)
+    with second.stream:
+        scorer.reader.read_on(second)
+        run._stream(scorer, totals, writer, None, None, None, second)
+
+
+def _strict_error(
+    baseline: Baseline | None, problems: ProblemLog, count: int, path: Path
+) -> ResponsesError:
+    """Why --strict refused the run: how many problems, and the first."""
+    first = ((baseline.problems.first if baseline else []) + problems.first)[0]
+    where = f"line {first.line}"
+    if first.column:
+        where += f", column '{first.column}'"
+    if first.value:
+        where += f", value '{first.value}'"
+    return ResponsesError(
+        f"{count} problem{'s' if count != 1 else ''} in the data; the first is on {where}: "
+        f"{first.problem}. Nothing was scored because of --strict; all problems are "
+        f"listed in {path}"
+    )
+
+
+def _bytes_done(position: int, first_half: Split | None, total: int) -> int:
+    """How far through the file the run is; while a child reads the second half, as fast
+    as this process reads the first, the same share of each."""
+    if first_half is None:
+        return position
+    start, end = first_half.header_end, first_half.middle
+    return start + (position - start) * (total - start) // (end - start)
 
 
 @contextlib.contextmanager

@@ -175,11 +175,17 @@ class RowReader(RowNotes):
         else:
             yield from self._read_rows(self.source.reader)
         self.rows += self._count
-        self.lines = lines.count - header_end
+        self.lines += lines.count - header_end
         if self._chunk.rows:
             yield self._chunk
         else:
             self.problems.flush()
+
+    def read_on(self, source: ResponsesFile) -> None:
+        """Read on from another stretch of the same file (see halves.py): the next `read`
+        goes on as if its rows came straight after those read so far."""
+        self.source = source
+        self.checker.source = source
 
     def _read_blocks(self) -> Iterator[Chunk]:
         """Read the file a block of lines at a time. A block whose every line is one whole

@@ -72,6 +72,8 @@ class RowScorer:
         # note problems with the others before the chunk's problems are written in line order.
         self.split: Callable[[Chunk, list[list[Outcome]]], Split] | None = None
         self.cell_note = cell_note
+        # Told of each chunk as it is read, before any row is dropped (halves.py).
+        self.on_read: Callable[[Chunk], object] | None = None
 
     @property
     def rows(self) -> int:
@@ -96,6 +98,8 @@ class RowScorer:
     def chunks(self) -> Iterator[tuple[Chunk, list[list[Outcome]]]]:
         """Each chunk of rows to score, with every competency's outcome for each row."""
         for chunk in self.reader.read():
+            if self.on_read is not None:
+                self.on_read(chunk)
             outcomes = [tally.outcomes(chunk.rows) for tally in self.tallies]
             infos = list(map(self.row_memo.__getitem__, add_up([map(CODE, o) for o in outcomes])))
             answered = list(map(ANSWERED, infos))

@@ -465,6 +465,20 @@ class IdTable:
         self._count = self._limit - room
         return repeats
 
+    def knows_any(self, hashes: Iterable[int]) -> bool:
+        """Whether any of these ids, given as `hash(id)`, is in the table."""
+        table, mask = self._keys, self._mask
+        for hashed in hashes:
+            key = hashed | 1
+            slot = key & mask
+            found = table[slot]
+            while found:
+                if found == key:
+                    return True
+                slot = (slot + 1) & mask
+                found = table[slot]
+        return False
+
     def set_payload(self, slot: int, payload: Sequence[int]) -> None:
         """Store the payload of the id in a slot."""
         start = slot * self.width

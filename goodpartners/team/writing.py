@@ -24,6 +24,25 @@ PEOPLE = "people"
 REPORT_NAME_MAX = 80
 
 
+def pseudonym_secret(key: str | None) -> bytes:
+    """The secret behind the pseudonyms: the key's bytes, or random bytes when none is given."""
+    import secrets
+
+    # surrogatepass: a key typed with bytes that are not UTF-8 still gives the same pseudonyms.
+    return key.encode("utf-8", "surrogatepass") if key else secrets.token_bytes(32)
+
+
+def keyed_pseudonym(secret: bytes) -> Callable[[str], str]:
+    """Respondent id to keyed pseudonym (HMAC-SHA256 with the secret)."""
+    import hashlib
+    import hmac
+
+    def pseudonym(ident: str) -> str:
+        return "p-" + hmac.digest(secret, ident.encode("utf-8"), hashlib.sha256)[:8].hex()
+
+    return pseudonym
+
+
 class ScoreWriter:
     """Writes scores.csv: its header, then each chunk's rows as they are scored."""
 
