@@ -13,9 +13,10 @@ Prints a Markdown table of medians and the ratios goodpartners / each other tool
 
 --startup also times `goodpartners --help` against a bare
 `python -c "import typer, rich.console, pydantic, yaml"` (the floor set by its
-dependencies). --check first scores a small generated file with every tool and
-checks that each person's competency scores in the reference CSVs equal
-goodpartners' scores.csv (to 1e-9; both are rounded to 2 places).
+dependencies), and then runs startup.py's figures: --help, --version and assess's first
+statement in a pseudo-terminal, each with PASS or FAIL. --check first scores a small
+generated file with every tool and checks that each person's competency scores in the
+reference CSVs equal goodpartners' scores.csv (to 1e-9; both are rounded to 2 places).
 --before TREE also times goodpartners from another source tree (for example an earlier
 commit's `git archive`), shown as "before". Each run also records the child's CPU time
 (user + system), since wall times swing on a busy machine. The last table lists issue
@@ -320,6 +321,13 @@ def main() -> None:
 
     print_table(results)
     print_targets(results)
+    if args.startup:
+        # Target 1 in full: --help, --version and assess's first statement, in a pty.
+        sys.path.insert(0, str(HERE))
+        from startup import measure_startup, print_figures
+
+        print()
+        print_figures(measure_startup(args.runs, batch=False))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n")
 
