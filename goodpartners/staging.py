@@ -217,12 +217,7 @@ class StagedFolder:
                     raise _cannot_place(final, exc, self.target, self.option) from None
                 moved.append((staged, final))
         except BaseException:
-            for source, place in reversed(moved):
-                with contextlib.suppress(OSError):
-                    os.replace(place, source)
-            for folder in reversed(made):
-                with contextlib.suppress(OSError):
-                    folder.rmdir()
+            _undo(moved, made)
             raise
 
     def _remove_stage(self) -> None:
@@ -235,6 +230,16 @@ class StagedFolder:
         for folder in self._made:  # the deepest first; only the empty ones go
             with contextlib.suppress(OSError):
                 folder.rmdir()
+
+
+def _undo(moved: list[tuple[Path, Path]], made: list[Path]) -> None:
+    """Put back what a swap that failed half-way had moved, and remove the folders it made."""
+    for source, place in reversed(moved):
+        with contextlib.suppress(OSError):
+            os.replace(place, source)
+    for folder in reversed(made):
+        with contextlib.suppress(OSError):
+            folder.rmdir()
 
 
 def _others_in_folders(target: Path, folders: Sequence[str], new: set[str]) -> list[str]:
