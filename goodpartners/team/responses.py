@@ -139,8 +139,8 @@ def dictionary_path(output: Path) -> Path:
     return output.with_name(f"{output.stem}-dictionary.md")
 
 
-def write_template(framework: Framework, output: Path) -> tuple[Path, Path]:
-    """Write a blank responses CSV and its data dictionary; refuse to overwrite either."""
+def refuse_to_overwrite(output: Path) -> Path:
+    """A blank form's data dictionary path, once neither it nor the form already exists."""
     dictionary = dictionary_path(output)
     for path in (output, dictionary):
         if path.exists():
@@ -148,6 +148,12 @@ def write_template(framework: Framework, output: Path) -> tuple[Path, Path]:
                 f"{path} already exists and may hold answers; choose another name with "
                 "--output, or move the file first"
             )
+    return dictionary
+
+
+def write_template(framework: Framework, output: Path) -> tuple[Path, Path]:
+    """Write a blank responses CSV and its data dictionary; refuse to overwrite either."""
+    dictionary = refuse_to_overwrite(output)
     stream = io.StringIO()
     SafeCsvWriter(stream).writerow(list(template_header(framework)))
     write_private(output, stream.getvalue(), encoding="utf-8-sig")

@@ -254,15 +254,9 @@ def raters_dictionary(framework: Framework) -> str:
 def write_raters_template(framework: Framework, output: Path) -> tuple[Path, Path]:
     """A blank multi-rater (360) CSV and its data dictionary; refuse to overwrite either."""
     from goodpartners.csvsafe import SafeCsvWriter
-    from goodpartners.team.responses import dictionary_path
+    from goodpartners.team.responses import refuse_to_overwrite
 
-    dictionary = dictionary_path(output)
-    for path in (output, dictionary):
-        if path.exists():
-            raise UsageError(
-                f"{path} already exists and may hold answers; choose another name with "
-                "--output, or move the file first"
-            )
+    dictionary = refuse_to_overwrite(output)
     stream = io.StringIO()
     SafeCsvWriter(stream).writerow([*RATER_COLUMNS, *(i.id for _, i in framework.items())])
     write_private(output, stream.getvalue(), encoding="utf-8-sig")
