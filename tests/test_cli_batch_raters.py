@@ -598,3 +598,31 @@ def test_a_person_rated_only_by_others_is_told_why_their_own_sections_are_empty(
     assert (
         "## Your strengths\n\nNone yet: you did not rate yourself. See 'How others see you' above."
     ) in report
+
+
+@pytest.mark.parametrize(
+    ("min_raters", "what"),
+    [
+        ("1", "one rater's own scores, so that rater is not anonymous"),
+        ("2", "the scores of 2 raters, so each of them can work out what the other said"),
+    ],
+)
+def test_min_raters_below_3_warns_what_it_gives_away(
+    tmp_path: Path, min_raters: str, what: str
+) -> None:
+    out = tmp_path / "out"
+    result = run(
+        "batch", EXPORTS / "360.csv", "--framework", MINIMAL, *MULTI,
+        "--min-raters", min_raters, "--out", out,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert (
+        f"With --min-raters {min_raters}, a person's report can show {what}. Tell raters "
+        "before they answer, or use the default of 3.\n"
+    ) in result.stderr
+
+
+def test_the_default_min_raters_gives_no_such_warning(tmp_path: Path) -> None:
+    result = run("batch", EXPORTS / "360.csv", "--framework", MINIMAL, *MULTI, "--out", tmp_path)
+    assert result.exit_code == 0, result.output
+    assert "--min-raters" not in result.stderr

@@ -51,6 +51,7 @@ from goodpartners.team.raters import (
     BlindSpotTally,
     RaterColumns,
     RaterRows,
+    few_raters_warnings,
     group_cells,
     group_columns,
     rater_columns,
@@ -471,6 +472,7 @@ class _Run:
                 options.min_raters,
                 str(options.responses),
             )
+            warnings.extend(few_raters_warnings(options.min_raters))
             taken = (self.where.subject, self.where.rater)
             ignored = tuple(i for i in columns.ignored if i not in taken)
             self.columns = dataclasses.replace(columns, ignored=ignored)

@@ -49,6 +49,8 @@ __all__ = [
     "rater_columns",
     "rating_id",
     "BlindSpotTally",
+    "MIN_RATERS_PRIVATE",
+    "few_raters_warnings",
 ]
 
 
@@ -59,6 +61,24 @@ class RaterColumns:
     subject: int
     rater: int
     min_raters: int
+
+
+MIN_RATERS_PRIVATE = 3
+"""Below this many raters in a group, a person's report can give away what one rater said."""
+
+
+def few_raters_warnings(min_raters: int) -> list[str]:
+    """What --min-raters below 3 gives away, in plain words (nothing from 3 up)."""
+    if min_raters >= MIN_RATERS_PRIVATE:
+        return []
+    if min_raters == 1:
+        what = "one rater's own scores, so that rater is not anonymous"
+    else:
+        what = "the scores of 2 raters, so each of them can work out what the other said"
+    return [
+        f"With --min-raters {min_raters}, a person's report can show {what}. "
+        "Tell raters before they answer, or use the default of 3."
+    ]
 
 
 def rater_columns(
