@@ -21,7 +21,7 @@ from goodpartners.team.batch import (
 from goodpartners.team.layouts import preview_message
 from goodpartners.team.mapping import load_mapping, write_mapping
 from goodpartners.team.problems import ProblemLog
-from goodpartners.team.raters import RaterRows, rater_columns
+from goodpartners.team.raters import RaterColumns, RaterRows, rater_columns
 from goodpartners.team.reader import RowReader
 from goodpartners.team.responses import (
     CellParser,
@@ -60,7 +60,8 @@ def check_batch(options: BatchOptions) -> CheckResult:
         options, options.responses, options.name_column, allow_none=options.mapping is None
     )
     try:
-        lines = _report(options, source, columns)
+        where = _where(options, columns)
+        lines = _report(options, source, columns, where)
         if not columns.items:
             return _unmatched(options, source, columns, warnings, lines)
         problems = ProblemLog(
@@ -70,7 +71,7 @@ def check_batch(options: BatchOptions) -> CheckResult:
         )
         scorer = RowScorer(options.framework, source, columns, problems)
         totals = TeamTotals(options.framework, columns, scorer, anonymise=True)
-        raters = _raters(options, columns, problems)
+        raters = _raters(options, columns, problems, where)
         if raters is not None:
             scorer.split = raters.split  # as a run does: bad rater rows are problems
         for chunk, outcomes in scorer.chunks():
@@ -94,17 +95,25 @@ def check_batch(options: BatchOptions) -> CheckResult:
         source.close()
 
 
-def _raters(options: BatchOptions, columns: ColumnMap, problems: ProblemLog) -> RaterRows | None:
-    """A multi-rater run's sorting of rows, so --check finds the problems a run would."""
+def _where(options: BatchOptions, columns: ColumnMap) -> RaterColumns | None:
+    """Where a multi-rater run finds who is rated and by whom; None for a usual run."""
     if options.subject_column is None or options.rater_column is None:
         return None
-    where = rater_columns(
+    return rater_columns(
         columns,
         options.subject_column,
         options.rater_column,
         options.min_raters,
         str(options.responses),
     )
+
+
+def _raters(
+    options: BatchOptions, columns: ColumnMap, problems: ProblemLog, where: RaterColumns | None
+) -> RaterRows | None:
+    """A multi-rater run's sorting of rows, so --check finds the problems a run would."""
+    if where is None:
+        return None
     renames = None
     if options.mapping is not None:
         renames = load_mapping(options.mapping, options.framework).raters
@@ -156,7 +165,9 @@ def unmatched_message(options: BatchOptions, result: CheckResult, written: Path 
     )
 
 
-def _report(options: BatchOptions, source: ResponsesFile, columns: ColumnMap) -> list[str]:
+def _report(
+    options: BatchOptions, source: ResponsesFile, columns: ColumnMap, where: RaterColumns | None
+) -> list[str]:
     layout = source.layout
     told = "as given by --source" if options.source != "auto" else "told from the file"
     if isinstance(source, WorkbookFile):
@@ -184,14 +195,7 @@ def _report(options: BatchOptions, source: ResponsesFile, columns: ColumnMap) ->
     used += [(c, f"group '{name}'") for name, c in columns.groups]
     used += [(c, item_id) for item_id, c in columns.items.items()]
     ignored = columns.ignored_names
-    if options.subject_column is not None and options.rater_column is not None:
-        where = rater_columns(
-            columns,
-            options.subject_column,
-            options.rater_column,
-            options.min_raters,
-            str(options.responses),
-        )
+    if where is not None:
         used += [(where.subject, "who is rated"), (where.rater, "how the rater knows them")]
         taken = {where.subject, where.rater}
         ignored = [describe_column(c, header) for c in columns.ignored if c not in taken]
