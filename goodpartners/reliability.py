@@ -8,6 +8,7 @@ the regularised incomplete beta function, worked out here in pure Python.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -130,8 +131,12 @@ def measurement_error(sd: float | None, alpha: float | None) -> float | None:
     return sd * math.sqrt(1 - alpha)
 
 
+@functools.lru_cache(maxsize=64)
 def f_quantile(p: float, df1: float, df2: float) -> float:
-    """The p quantile of the F distribution with df1 and df2 degrees of freedom (R's qf)."""
+    """The p quantile of the F distribution with df1 and df2 degrees of freedom (R's qf).
+
+    Kept for each p and degrees of freedom: a team's competencies with the same number of
+    statements share them, and each costs hundreds of terms of a continued fraction."""
     if not 0 < p < 1 or df1 <= 0 or df2 <= 0:
         raise ValueError("f_quantile needs 0 < p < 1 and positive degrees of freedom")
     # If X ~ F(df1, df2), then df1 X / (df1 X + df2) ~ Beta(df1 / 2, df2 / 2).
