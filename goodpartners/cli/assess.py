@@ -14,6 +14,7 @@ from goodpartners.cli.common import (
     FormatOption,
     FrameworkOption,
     OutputOption,
+    PlainOptionsCommand,
     as_text,
     check_output,
     emit,
@@ -34,7 +35,7 @@ if TYPE_CHECKING:  # the core loads when a command runs, not for --help or --ver
     from goodpartners.personal.report import Report
 
 
-@app.command()
+@app.command(cls=PlainOptionsCommand)
 def assess(
     framework: FrameworkOption = None,
     quick: Annotated[
