@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from goodpartners.errors import AnswersError, HistoryError, OutputError
 from goodpartners.files import ensure_private_dir, write_private
-from goodpartners.frameworks import data_home
+from goodpartners.framework_files import data_home
 from goodpartners.models import Assessment, PrepCard
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]+$")
