@@ -166,7 +166,8 @@ def check_output(output: Path | None, *reading: str | Path | None) -> None:
     """Refuse an --output that would replace a file being read, or a saved result."""
     if output is None:
         return
-    from goodpartners.personal.history import assessments_dir, drafts_dir, prep_dir
+    from goodpartners.personal.drafts import drafts_dir
+    from goodpartners.personal.history import assessments_dir, prep_dir
 
     for source in reading:
         if source is not None and _same_file(output, Path(source)):
@@ -258,7 +259,7 @@ def warn_unreadable() -> None:
 def stopping(draft_file: Path, start: str, again: str, task: str) -> Iterator[None]:
     """Turn q, the end of the input and Ctrl-C into a message that says where the answers
     are and how to carry on, and the exit code for each: 0, 1 and 130."""
-    from goodpartners.personal.questionnaire import InputEnded, SaveAndQuit
+    from goodpartners.personal.lines import InputEnded, SaveAndQuit
 
     try:
         yield

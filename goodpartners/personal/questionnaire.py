@@ -26,6 +26,13 @@ from goodpartners.personal.lines import (
     scale_line,
 )
 from goodpartners.personal.notes import NOTE_HELP, NotePrompt
+from goodpartners.personal.opening import (
+    SECONDS_PER_ITEM,
+    ask_yes_no,
+    carry_on,
+    introduction_text,
+    minutes,
+)
 from goodpartners.personal.review import AnswerReview
 from goodpartners.personal.statements import Ahead, Session, StatementAsker
 from goodpartners.scoring import off_scale
@@ -55,43 +62,16 @@ __all__ = [
     "scale_line",
 ]
 
-SECONDS_PER_ITEM = 12
-
 
 def questionnaire_items(framework: Framework, quick: bool) -> list[tuple[Competency, Item]]:
     """The items asked, in order: every item, or only the quick ones."""
     return [(c, i) for c, i in framework.items() if i.quick or not quick]
 
 
-def minutes(item_count: int) -> int:
-    """Roughly how many minutes it takes to read and answer this many items."""
-    return max(1, round(item_count * SECONDS_PER_ITEM / 60))
-
-
 def introduction(framework: Framework, quick: bool) -> str:
     """What this is, how long it takes, and where the answers go."""
-    full = framework.item_count
     short = len(questionnaire_items(framework, quick=True))
-    doing = "quick check" if quick else "full version"
-    return "\n".join(
-        [
-            f"{framework.title}: self-assessment",
-            "",
-            "This helps you think about how you work with other agencies, for example "
-            "before a multi-agency meeting or supervision. There are no right or wrong "
-            "answers. Answer for how you usually work, not how you would like to.",
-            "",
-            f"The full version has {full} statements and takes about {minutes(full)} minutes. "
-            f"The quick check has {short} and takes about {minutes(short)} minutes. "
-            f"You are doing the {doing}.",
-            "",
-            "Your answers stay on this computer. They are saved after every answer, "
-            "so you can stop at any time and carry on later.",
-            "",
-            "For each statement, type a number (or the start of its label) and press Enter.",
-            KEYS_HELP,
-        ]
-    )
+    return introduction_text(framework.title, framework.item_count, short, quick)
 
 
 class Questionnaire:
@@ -181,23 +161,6 @@ def resume_message(start: int, total: int) -> str:
     return f"All {total} statements have been seen. Carrying on with the ones you skipped."
 
 
-def ask_yes_no(io: QuestionIO, prompt: str, default: bool) -> bool:
-    """Ask a yes/no question; Enter takes the default, end of input raises InputEnded."""
-    choices = "[Y/n]" if default else "[y/N]"
-    while True:
-        try:
-            typed = io.ask(f"{prompt} {choices} ").strip().lower()
-        except EOFError:
-            raise InputEnded from None
-        if typed == "":
-            return default
-        if typed in {"y", "yes"}:
-            return True
-        if typed in {"n", "no"}:
-            return False
-        io.say("Type y for yes or n for no.")
-
-
 def draft_summary(framework: Framework, draft: Assessment) -> str:
     """One line about an unfinished assessment, for the resume question."""
     asked = len(questionnaire_items(framework, draft.quick))
@@ -223,19 +186,3 @@ def choose_start(
     if draft is not None and carry_on(io, summary, "assessment", resume, restart):
         return draft
     return fresh
-
-
-def carry_on(
-    io: QuestionIO, summary: str | None, what: str, resume: bool = False, restart: bool = False
-) -> bool:
-    """Whether to carry on with an unfinished draft (summary is None when there is none)."""
-    if summary is None:
-        if resume:
-            io.say(f"There is no unfinished {what} to resume, so this starts a new one.")
-        return False
-    if restart:
-        return False
-    if resume:
-        return True
-    io.say(summary)
-    return ask_yes_no(io, "Carry on with it? (n starts again and replaces it)", default=True)
