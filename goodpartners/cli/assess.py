@@ -169,7 +169,7 @@ def _ask(
     start = "goodpartners assess" + (" --quick" if quick else "")
     with stopping(draft_file, start, f"{start} --resume", "questionnaire"):
         if source.cached is not None and not draft_file.exists():
-            framework, io = open_new(source.cached.view, quick, io, resume, source.load)
+            framework, io = open_new(source.cached.view, quick, io, source.load)
         else:
             framework = source.load()
         from goodpartners.models import Assessment

@@ -1,5 +1,5 @@
 """The start of the questionnaire, which needs no models: the introduction, the first
-statement and its prompt, and the questions about an unfinished draft.
+statement and its prompt.
 
 'assess' draws a new questionnaire's start from the framework's plain view
 (framework_view.py) and loads the models while the person reads the first statement:
@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from goodpartners.framework_view import FrameworkView, ScaleView
-from goodpartners.personal.lines import KEYS_HELP, InputEnded, QuestionIO, scale_line
+from goodpartners.personal.lines import KEYS_HELP, QuestionIO, scale_line
 
 if TYPE_CHECKING:
     from goodpartners.models import Scale
@@ -67,39 +67,6 @@ def answer_prompt(scale: Scale | ScaleView) -> str:
     return f"Your answer ({scale.min}-{scale.max}, n, s, b, ? or q): "
 
 
-def ask_yes_no(io: QuestionIO, prompt: str, default: bool) -> bool:
-    """Ask a yes/no question; Enter takes the default, end of input raises InputEnded."""
-    choices = "[Y/n]" if default else "[y/N]"
-    while True:
-        try:
-            typed = io.ask(f"{prompt} {choices} ").strip().lower()
-        except EOFError:
-            raise InputEnded from None
-        if typed == "":
-            return default
-        if typed in {"y", "yes"}:
-            return True
-        if typed in {"n", "no"}:
-            return False
-        io.say("Type y for yes or n for no.")
-
-
-def carry_on(
-    io: QuestionIO, summary: str | None, what: str, resume: bool = False, restart: bool = False
-) -> bool:
-    """Whether to carry on with an unfinished draft (summary is None when there is none)."""
-    if summary is None:
-        if resume:
-            io.say(f"There is no unfinished {what} to resume, so this starts a new one.")
-        return False
-    if restart:
-        return False
-    if resume:
-        return True
-    io.say(summary)
-    return ask_yes_no(io, "Carry on with it? (n starts again and replaces it)", default=True)
-
-
 class Opened:
     """The IO a questionnaire carries on with after `open_new`: the text the opening drew
     is not drawn again, and its prompt returns the answer already typed there."""
@@ -133,16 +100,15 @@ def open_new(
     view: FrameworkView,
     quick: bool,
     io: QuestionIO,
-    resume: bool,
     load: Callable[[], Loaded],
 ) -> tuple[Loaded, Opened]:
-    """Start a new questionnaire from the plain view: what there is no draft to resume,
-    the introduction and the first statement, then wait for its answer while `load`
-    runs in the background. Returns what `load` returned (its error is raised here)
-    and the IO for the questionnaire to carry on with. Ctrl-C at the prompt waits for
-    `load` to end, then stops as before."""
+    """Start a new questionnaire from the plain view: the introduction and the first
+    statement, then wait for its answer while `load` runs in the background.
+
+    Returns what `load` returned (its error is raised here, after the answer) and the
+    IO for the questionnaire to carry on with. Ctrl-C at the prompt waits for `load`
+    to end, then stops the run as before."""
     shown = _Shown(io)
-    carry_on(shown, None, "assessment", resume)
     asked = view.asked(quick)
     full, short = len(view.statements), len(view.asked(quick=True))
     shown.say(introduction_text(view.title, full, short, quick))

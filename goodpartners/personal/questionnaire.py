@@ -26,13 +26,7 @@ from goodpartners.personal.lines import (
     scale_line,
 )
 from goodpartners.personal.notes import NOTE_HELP, NotePrompt
-from goodpartners.personal.opening import (
-    SECONDS_PER_ITEM,
-    ask_yes_no,
-    carry_on,
-    introduction_text,
-    minutes,
-)
+from goodpartners.personal.opening import SECONDS_PER_ITEM, introduction_text, minutes
 from goodpartners.personal.review import AnswerReview
 from goodpartners.personal.statements import Ahead, Session, StatementAsker
 from goodpartners.scoring import off_scale
@@ -161,6 +155,23 @@ def resume_message(start: int, total: int) -> str:
     return f"All {total} statements have been seen. Carrying on with the ones you skipped."
 
 
+def ask_yes_no(io: QuestionIO, prompt: str, default: bool) -> bool:
+    """Ask a yes/no question; Enter takes the default, end of input raises InputEnded."""
+    choices = "[Y/n]" if default else "[y/N]"
+    while True:
+        try:
+            typed = io.ask(f"{prompt} {choices} ").strip().lower()
+        except EOFError:
+            raise InputEnded from None
+        if typed == "":
+            return default
+        if typed in {"y", "yes"}:
+            return True
+        if typed in {"n", "no"}:
+            return False
+        io.say("Type y for yes or n for no.")
+
+
 def draft_summary(framework: Framework, draft: Assessment) -> str:
     """One line about an unfinished assessment, for the resume question."""
     asked = len(questionnaire_items(framework, draft.quick))
@@ -186,3 +197,19 @@ def choose_start(
     if draft is not None and carry_on(io, summary, "assessment", resume, restart):
         return draft
     return fresh
+
+
+def carry_on(
+    io: QuestionIO, summary: str | None, what: str, resume: bool = False, restart: bool = False
+) -> bool:
+    """Whether to carry on with an unfinished draft (summary is None when there is none)."""
+    if summary is None:
+        if resume:
+            io.say(f"There is no unfinished {what} to resume, so this starts a new one.")
+        return False
+    if restart:
+        return False
+    if resume:
+        return True
+    io.say(summary)
+    return ask_yes_no(io, "Carry on with it? (n starts again and replaces it)", default=True)
