@@ -1,22 +1,26 @@
-"""Find shipped and user frameworks; load YAML safely and validate it with positions."""
+"""Load framework YAML safely and validate it with positions (finding the files is
+framework_files.py's work)."""
 
 from __future__ import annotations
 
 import difflib
 import functools
-import os
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import platformdirs
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from goodpartners.errors import FrameworkError, FrameworkNotFoundError, Problem
-from goodpartners.files import NotARegularFile, read_bounded
+from goodpartners.errors import FrameworkError, Problem
+from goodpartners.framework_files import (
+    MAX_FRAMEWORK_BYTES,
+    read_framework_file,
+    resolve_framework,
+)
+from goodpartners.framework_files import framework_error as _error
 from goodpartners.models import (
     Band,
     Competency,
@@ -34,94 +38,10 @@ if TYPE_CHECKING:
     # frameworks (framework_cache.py) is not, which keeps 'assess' quick to start.
     import yaml
 
-MAX_FRAMEWORK_BYTES = 1_000_000
 MAX_FRAMEWORK_DEPTH = 32
 """Deepest nesting allowed; a real framework needs about ten levels."""
-FRAMEWORK_SUFFIXES = (".yaml", ".yml")
-DEFAULT_FRAMEWORK = "good-partners"
 
 Path_ = tuple[str | int, ...]
-
-
-def data_home() -> Path:
-    """The folder for this user's saved results and own frameworks."""
-    override = os.environ.get("GOODPARTNERS_HOME")
-    if override:
-        return Path(override).expanduser()
-    return Path(platformdirs.user_data_dir("goodpartners", appauthor=False))
-
-
-def cache_home() -> Path:
-    """The folder for things that can be made again, such as compiled templates."""
-    override = os.environ.get("GOODPARTNERS_HOME")
-    if override:
-        return Path(override).expanduser() / "cache"
-    return Path(platformdirs.user_cache_dir("goodpartners", appauthor=False))
-
-
-def shipped_frameworks_dir() -> Path:
-    """The folder of frameworks that come with the tool.
-
-    A wheel carries them inside the package; an editable install or a source
-    checkout finds them in the top-level `frameworks/` folder beside it.
-    """
-    package = Path(__file__).resolve().parent
-    for candidate in (package / "frameworks", package.parent / "frameworks"):
-        if candidate.is_dir():
-            return candidate
-    return package / "frameworks"
-
-
-def user_frameworks_dir() -> Path:
-    """The folder where a user can put frameworks of their own."""
-    return data_home() / "frameworks"
-
-
-@dataclass(frozen=True)
-class FrameworkEntry:
-    """A framework file found on this computer."""
-
-    name: str
-    path: Path
-    origin: str  # "shipped" or "user"
-
-
-def list_frameworks() -> list[FrameworkEntry]:
-    """Every framework file that ships with the tool or sits in the user's folder."""
-    entries: list[FrameworkEntry] = []
-    for origin, folder in (("shipped", shipped_frameworks_dir()), ("user", user_frameworks_dir())):
-        if not folder.is_dir():
-            continue
-        try:
-            paths = sorted(folder.iterdir())
-        except OSError:
-            continue  # a folder this user cannot open; the shipped framework still works
-        for path in paths:
-            if path.suffix in FRAMEWORK_SUFFIXES and path.is_file():
-                entries.append(FrameworkEntry(path.stem, path, origin))
-    return entries
-
-
-def resolve_framework(name_or_path: str | None) -> Path:
-    """Turn a framework name or a file path into a file path."""
-    wanted = name_or_path or DEFAULT_FRAMEWORK
-    as_path = Path(wanted).expanduser()
-    if as_path.suffix in FRAMEWORK_SUFFIXES or os.sep in wanted or "/" in wanted:
-        if as_path.is_file():
-            return as_path
-        raise FrameworkNotFoundError(
-            f"{wanted}: no such file; check the path, or run 'goodpartners framework list'"
-        )
-    entries = list_frameworks()
-    # A user's own framework of the same name wins over the shipped one.
-    for entry in reversed(entries):
-        if entry.name == wanted:
-            return entry.path
-    names = ", ".join(sorted({e.name for e in entries})) or "none found"
-    raise FrameworkNotFoundError(
-        f"no framework called '{wanted}' (known: {names}); "
-        "give a file path, or run 'goodpartners framework list'"
-    )
 
 
 def load_framework(name_or_path: str | None = None, cached: bool = False) -> Framework:
@@ -136,21 +56,12 @@ def load_framework(name_or_path: str | None = None, cached: bool = False) -> Fra
 
 def load_framework_file(path: Path, cached: bool = False) -> Framework:
     """Read and validate one framework file, raising FrameworkError with every problem."""
+    return check_framework(path, read_framework_file(path), cached)
+
+
+def check_framework(path: Path, raw: bytes, cached: bool = False) -> Framework:
+    """Validate the bytes read from a framework file (with `cached`, as load_framework)."""
     display = str(path)
-    try:
-        # One byte past the cap, so a huge file is refused without reading it all.
-        raw = read_bounded(path, MAX_FRAMEWORK_BYTES)
-    except NotARegularFile:
-        raise _error(
-            display,
-            "not a regular file (a device, pipe or socket); give a YAML framework file",
-        ) from None
-    except IsADirectoryError:
-        raise _error(display, "this is a folder; give a YAML framework file") from None
-    except OSError as exc:
-        raise _error(
-            display, f"cannot read the file ({exc.strerror}); check the path and try again"
-        ) from None
     if cached:
         from goodpartners.framework_cache import cached_framework
 
@@ -218,12 +129,6 @@ def _compose_fast(
     if problems or not isinstance(data, dict):
         return None
     return data, positions, problems
-
-
-def _error(
-    display: str, message: str, line: int | None = None, col: int | None = None
-) -> FrameworkError:
-    return FrameworkError([Problem(display, line, col, message)])
 
 
 def _decode(raw: bytes, display: str) -> str:

@@ -8,6 +8,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
+from goodpartners.clock import now as now
+from goodpartners.framework_view import NOT_APPLICABLE as NOT_APPLICABLE
+from goodpartners.framework_view import Answer as Answer
+
 Id = Annotated[
     str,
     Field(
@@ -361,8 +365,6 @@ class Framework(StrictModel):
         return sum(1 for _ in self.competencies())
 
 
-NOT_APPLICABLE: Literal["n/a"] = "n/a"
-Answer = int | Literal["n/a"] | None
 """A raw answer: a scale point, "n/a" for not applicable, or None when not answered."""
 
 
@@ -476,11 +478,6 @@ class Assessment(BaseModel):
             # question show sooner (see benchmarks/startup.py).
             return cls.model_construct(**values)
         return cls(**values)
-
-
-def now() -> datetime:
-    """The local time to the second, with its time zone, for saved records."""
-    return datetime.now().astimezone().replace(microsecond=0)
 
 
 class Offer(BaseModel):

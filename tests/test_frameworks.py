@@ -12,16 +12,14 @@ from typer.testing import CliRunner
 
 from goodpartners.cli import app
 from goodpartners.errors import FrameworkError, FrameworkNotFoundError
-from goodpartners.frameworks import (
+from goodpartners.framework_files import (
     MAX_FRAMEWORK_BYTES,
     FrameworkEntry,
     list_frameworks,
-    load_framework,
-    load_framework_file,
-    parse_framework,
     resolve_framework,
     shipped_frameworks_dir,
 )
+from goodpartners.frameworks import load_framework, load_framework_file, parse_framework
 from goodpartners.models import Framework
 
 DATA = Path(__file__).parent / "data"

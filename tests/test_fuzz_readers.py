@@ -25,7 +25,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from goodpartners.errors import FrameworkError, GoodPartnersError
-from goodpartners.frameworks import load_framework, parse_framework, shipped_frameworks_dir
+from goodpartners.framework_files import shipped_frameworks_dir
+from goodpartners.frameworks import load_framework, parse_framework
 from goodpartners.models import Answer, Framework
 from goodpartners.render.team import team_renderers
 from goodpartners.scoring import score_assessment

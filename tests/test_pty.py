@@ -119,3 +119,38 @@ def test_prep_ctrl_c_keeps_the_draft_and_resume_carries_on(private_home: Path) -
     again.close()
     assert again.exitstatus == 130
     assert json.loads(draft.read_text())["check"]["answers"] == {"role-1": 4}
+
+
+def test_ctrl_c_at_the_first_statement_of_a_cached_framework(private_home: Path) -> None:
+    # The first statement comes from the cache's plain view while the models load in
+    # the background (personal/opening.py); Ctrl-C there stops as it always has.
+    from goodpartners.frameworks import load_framework
+
+    load_framework("good-partners", cached=True)
+    child = spawn(private_home)
+    child.expect("1 of 33")
+    child.expect(PROMPT)
+    child.sendintr()
+    child.expect("Stopped. Nothing was saved yet.")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert not (private_home / "drafts" / "good-partners.json").exists()
+
+    again = spawn(private_home)
+    again.expect("1 of 33")
+    again.expect(PROMPT)
+    again.sendline("x")  # a typo at the first statement, then an answer
+    again.expect("'x' is not an answer; type a number from 1 to 5, or \\? for help.")
+    again.expect(PROMPT)
+    again.sendline("of")
+    again.expect("of -> Often")
+    again.expect("2 of 33")
+    again.expect(PROMPT)
+    again.sendintr()
+    again.expect("Stopped. Your answers so far are saved in")
+    again.expect(pexpect.EOF)
+    again.close()
+    assert again.exitstatus == 130
+    draft = private_home / "drafts" / "good-partners.json"
+    assert json.loads(draft.read_text())["answers"] == {"role-1": 4}

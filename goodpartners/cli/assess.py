@@ -6,7 +6,7 @@ import contextlib
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -14,6 +14,7 @@ from goodpartners.cli.common import (
     FormatOption,
     FrameworkOption,
     OutputOption,
+    PlainOptionsCommand,
     as_text,
     check_output,
     emit,
@@ -30,11 +31,11 @@ from goodpartners.errors import UsageError
 from goodpartners.formats import ReportFormat
 
 if TYPE_CHECKING:  # the core loads when a command runs, not for --help or --version
-    from goodpartners.models import Framework
+    from goodpartners.models import Assessment, Framework
     from goodpartners.personal.report import Report
 
 
-@app.command()
+@app.command(cls=PlainOptionsCommand)
 def assess(
     framework: FrameworkOption = None,
     quick: Annotated[
@@ -62,26 +63,28 @@ def assess(
 ) -> None:
     """Answer the questions and get your development report."""
     # Only what the first statement needs loads before it; the rest loads after the
-    # questions, while the person is no longer waiting for the tool to start.
-    from goodpartners.frameworks import load_framework
-    from goodpartners.personal.history import draft_in_use, draft_path
+    # questions, while the person is no longer waiting for the tool to start. When the
+    # framework is in the cache of checked ones, not even the models load before it.
+    from goodpartners.framework_files import read_framework_file, resolve_framework
+    from goodpartners.personal.drafts import draft_in_use, draft_path
 
     output_format(fmt, output)  # a bad --output fails now, not after the questions
     check_output(output, answers, framework)
     if resume and restart:
         raise UsageError("choose --resume or --restart, not both")
-    chosen = load_framework(framework, cached=True)
+    path = resolve_framework(framework)
+    source = _Framework(path, read_framework_file(path), questions=answers is None)
     with contextlib.ExitStack() as held:
         if answers is None:
-            held.enter_context(draft_in_use(draft_path(chosen.id, quick), "goodpartners assess"))
-        if answers is not None:
+            held.enter_context(draft_in_use(draft_path(source.id, quick), "goodpartners assess"))
+            chosen, assessment = _ask(source, quick, name, resume, restart)
+        else:
             from goodpartners.personal.answers import load_answers
 
+            chosen = source.load()
             assessment, warnings = load_answers(answers, chosen, quick, name, "answers")
             for warning in warnings:
                 typer.echo(f"Warning: {warning}", err=True)
-        else:
-            assessment = _ask(chosen, quick, name, resume, restart)
         from goodpartners.models import now
         from goodpartners.personal.history import (
             discard_draft,
@@ -114,22 +117,71 @@ def assess(
                 )
 
 
-def _ask(framework: Framework, quick: bool, name: str | None, resume: bool, restart: bool) -> Any:
-    """Run the questionnaire on stdin/stderr, saving a draft after every answer."""
-    from goodpartners.models import Assessment
-    from goodpartners.personal.history import draft_path, load_draft, save_draft
-    from goodpartners.personal.questionnaire import Questionnaire, StreamIO, choose_start
+class _Framework:
+    """The framework of a run, checked (or found in the cache of checked frameworks)
+    when made. For questions, a framework in the cache is found as its plain view, and
+    its model loads only when asked for: while the first statement shows."""
 
-    io = StreamIO(sys.stdin, sys.stderr)
-    fresh = Assessment.start(framework, name=name, quick=quick)
-    draft_file = draft_path(framework.id, quick)
+    def __init__(self, path: Path, raw: bytes, questions: bool) -> None:
+        from goodpartners.framework_cache import cached_view
+
+        self.path = path
+        self.raw = raw
+        self.cached = cached_view(path, raw) if questions else None
+        self.checked = None if self.cached is not None else self._check()
+
+    @property
+    def id(self) -> str:
+        """The framework's id."""
+        return self.cached.view.id if self.cached is not None else self.load().id
+
+    def load(self) -> Framework:
+        """The checked framework, with the modules the questionnaire needs loaded too."""
+        from goodpartners.personal import history, questionnaire  # noqa: F401
+
+        if self.checked is None:
+            assert self.cached is not None
+            self.checked = self.cached.framework() or self._check()
+        return self.checked
+
+    def _check(self) -> Framework:
+        from goodpartners.frameworks import check_framework
+
+        return check_framework(self.path, self.raw, cached=True)
+
+
+def _ask(
+    source: _Framework, quick: bool, name: str | None, resume: bool, restart: bool
+) -> tuple[Framework, Assessment]:
+    """Run the questionnaire on stdin/stderr, saving a draft after every answer.
+
+    A new questionnaire on a framework from the cache starts from its plain view, and
+    the models load while the person reads the first statement (opening.py).
+    """
+    from goodpartners.clock import now
+    from goodpartners.personal.drafts import draft_path
+    from goodpartners.personal.lines import QuestionIO, StreamIO
+    from goodpartners.personal.opening import open_new
+
+    io: QuestionIO = StreamIO(sys.stdin, sys.stderr)
+    started = now()
+    draft_file = draft_path(source.id, quick)
     start = "goodpartners assess" + (" --quick" if quick else "")
     with stopping(draft_file, start, f"{start} --resume", "questionnaire"):
+        if source.cached is not None and not draft_file.exists():
+            framework, io = open_new(source.cached.view, quick, io, source.load)
+        else:
+            framework = source.load()
+        from goodpartners.models import Assessment
+        from goodpartners.personal.history import load_draft, save_draft
+        from goodpartners.personal.questionnaire import Questionnaire, choose_start
+
+        fresh = Assessment.start(framework, name=name, quick=quick, when=started)
         draft = readable(load_draft(framework.id, quick), "assessment")
         assessment = choose_start(framework, draft, fresh, io, resume, restart)
         if name:
             assessment.name = name
-        return Questionnaire(framework, assessment, io, save_draft).run(
+        return framework, Questionnaire(framework, assessment, io, save_draft).run(
             show_intro=assessment is fresh, resumed=assessment is not fresh
         )
 

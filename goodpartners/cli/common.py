@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer.core import TyperCommand
 
 from goodpartners.errors import (
     FrameworkNotFoundError,
@@ -77,6 +78,47 @@ def isatty(stream: Any) -> bool:
         return False
 
 
+def check_only_given(params: list[Any]) -> None:
+    """Let options that were left out be None without a pydantic check.
+
+    typer 0.29 checks every option through a pydantic TypeAdapter, built when the
+    option is processed, even one that was not given (such as --help); the first one
+    loads pydantic's model machinery, which takes longer than all the rest of
+    'assess' before its first statement (see benchmarks/README.md). An option that
+    is given is checked as typer always does. With a typer that keeps no such check
+    (before 0.29), this changes nothing.
+    """
+    for param in params:
+        # typer 0.29 keeps the check it builds for a parameter here; None until then.
+        if getattr(param, "_runtime_param", False) is None:
+            setattr(param, "_runtime_param", _CheckedWhenGiven())  # noqa: B010
+
+
+class PlainOptionsCommand(TyperCommand):
+    """A command whose options, when left out, are None without a pydantic check."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        """Parse as typer does, with no check built for an option left out."""
+        check_only_given(self.get_params(ctx))
+        return super().parse_args(ctx, args)
+
+
+class _CheckedWhenGiven:
+    """typer's check for one parameter, built only when the parameter has a value."""
+
+    def __init__(self) -> None:
+        self._check: Any = None
+
+    def coerce(self, value: Any, param: Any, ctx: Any) -> Any:
+        if value is None and not (param.multiple or param.nargs == -1):
+            return None  # what typer's own check returns for a value that is not there
+        if self._check is None:
+            from typer._coercion import build_runtime_param
+
+            self._check = build_runtime_param(param.type_descriptor)
+        return self._check.coerce(value, param=param, ctx=ctx)
+
+
 FrameworkOption = Annotated[
     str | None,
     typer.Option(
@@ -124,7 +166,8 @@ def check_output(output: Path | None, *reading: str | Path | None) -> None:
     """Refuse an --output that would replace a file being read, or a saved result."""
     if output is None:
         return
-    from goodpartners.personal.history import assessments_dir, drafts_dir, prep_dir
+    from goodpartners.personal.drafts import drafts_dir
+    from goodpartners.personal.history import assessments_dir, prep_dir
 
     for source in reading:
         if source is not None and _same_file(output, Path(source)):
@@ -216,7 +259,7 @@ def warn_unreadable() -> None:
 def stopping(draft_file: Path, start: str, again: str, task: str) -> Iterator[None]:
     """Turn q, the end of the input and Ctrl-C into a message that says where the answers
     are and how to carry on, and the exit code for each: 0, 1 and 130."""
-    from goodpartners.personal.questionnaire import InputEnded, SaveAndQuit
+    from goodpartners.personal.lines import InputEnded, SaveAndQuit
 
     try:
         yield

@@ -37,7 +37,8 @@ def framework_list() -> None:
 
     Shows those that come with the tool and any in your own frameworks folder.
     """
-    from goodpartners.frameworks import list_frameworks, load_framework_file
+    from goodpartners.framework_files import list_frameworks
+    from goodpartners.frameworks import load_framework_file
 
     for entry in list_frameworks():
         try:

@@ -38,7 +38,7 @@ app.add_typer(history_app, name="history")
 @history_app.command("path")
 def history_path() -> None:
     """Show the folder where your results are kept."""
-    from goodpartners.frameworks import data_home
+    from goodpartners.framework_files import data_home
 
     typer.echo(str(data_home()))
 

@@ -76,9 +76,9 @@ def prep(
     from goodpartners.frameworks import load_framework
     from goodpartners.models import now
     from goodpartners.personal.answers import load_prep_answers
+    from goodpartners.personal.drafts import draft_in_use
     from goodpartners.personal.history import (
         discard_prep_draft,
-        draft_in_use,
         new_id,
         prep_draft_path,
         save_new,

@@ -11,7 +11,7 @@ import typer
 from typer.core import TyperGroup
 
 import goodpartners
-from goodpartners.cli.common import EXIT_DATA, EXIT_INTERRUPTED
+from goodpartners.cli.common import EXIT_DATA, EXIT_INTERRUPTED, check_only_given
 from goodpartners.errors import (
     FrameworkError,
     GoodPartnersError,
@@ -20,6 +20,10 @@ from goodpartners.errors import (
 
 class _Group(TyperGroup):
     """The root command group: the one place where core errors become messages."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        check_only_given(self.get_params(ctx))
+        return super().parse_args(ctx, args)
 
     def invoke(self, ctx: Any) -> Any:
         try:

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import contextlib
-import errno
 import json
 import os
 import re
-import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
@@ -18,8 +16,9 @@ from pydantic import ValidationError
 
 from goodpartners.errors import AnswersError, HistoryError, OutputError
 from goodpartners.files import ensure_private_dir, write_private
-from goodpartners.frameworks import data_home
+from goodpartners.framework_files import data_home
 from goodpartners.models import Assessment, PrepCard
+from goodpartners.personal.drafts import draft_path, drafts_dir
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]+$")
 MAX_SAVED_BYTES = 1_000_000  # a saved result is a few KB; anything bigger is not one of ours
@@ -29,11 +28,6 @@ Saved = TypeVar("Saved", Assessment, PrepCard)
 def assessments_dir() -> Path:
     """The folder of finished assessments."""
     return data_home() / "assessments"
-
-
-def drafts_dir() -> Path:
-    """The folder of unfinished assessments."""
-    return data_home() / "drafts"
 
 
 def new_id(when: datetime, folder: Path | None = None) -> str:
@@ -253,11 +247,6 @@ def export_all() -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def draft_path(framework_id: str, quick: bool) -> Path:
-    """Where the unfinished assessment for this framework and mode is kept."""
-    return drafts_dir() / f"{framework_id}{'-quick' if quick else ''}.json"
-
-
 def save_draft(assessment: Assessment) -> Path:
     """Save progress; called after every answer. A draft with nothing in it is not kept."""
     path = draft_path(assessment.framework_id, assessment.quick)
@@ -304,44 +293,6 @@ def _set_aside(path: Path, reason: str) -> SetAside:
                 f"moved aside ({exc.strerror or exc}); move or delete the file, then try again"
             ) from None
         return SetAside(moved, reason)
-
-
-@contextlib.contextmanager
-def draft_in_use(path: Path, command: str) -> Iterator[None]:
-    """Hold a draft for this run, so two runs at once cannot write over each other's
-    answers; raises HistoryError when another run holds it. The lock goes with the run."""
-    ensure_private_dir(path.parent)
-    lock = path.with_name(f".{path.stem}.lock")
-    try:
-        handle = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
-    except OSError:
-        yield  # a folder where no lock can be made: carry on, as before locks
-        return
-    try:
-        if not _lock(handle):
-            raise HistoryError(
-                f"another '{command}' is running and saving its answers in {path}; "
-                "finish it, or type q there to save and stop, then run this again"
-            )
-        yield
-    finally:
-        os.close(handle)  # closing releases the lock, also when the process dies
-
-
-def _lock(handle: int) -> bool:
-    """Take an exclusive lock without waiting; False if another process has it."""
-    try:
-        if sys.platform == "win32":
-            import msvcrt
-
-            msvcrt.locking(handle, msvcrt.LK_NBLCK, 1)
-        else:
-            import fcntl
-
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError as exc:
-        return exc.errno not in {errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK}
-    return True
 
 
 def discard_draft(framework_id: str, quick: bool) -> None:

@@ -11,9 +11,13 @@ import re
 import shutil
 import textwrap
 from dataclasses import dataclass
-from typing import Protocol, TextIO
+from typing import TYPE_CHECKING, Protocol, TextIO
 
-from goodpartners.models import NOT_APPLICABLE, Answer, Scale
+# No models: 'assess' draws its first statement with this before they load.
+from goodpartners.framework_view import NOT_APPLICABLE, Answer, ScaleView
+
+if TYPE_CHECKING:
+    from goodpartners.models import Scale
 
 KEYS_HELP = "Keys: b back, s skip for now, n does not apply, ? help, q save and quit."
 
@@ -164,7 +168,7 @@ def describe_answer(answer: Answer, scale: Scale) -> str:
     return f"{answer} {scale.labels[answer]}"
 
 
-def scale_line(scale: Scale) -> str:
+def scale_line(scale: Scale | ScaleView) -> str:
     """The scale in one line, for example '1 Never  2 Rarely ... n Does not apply'."""
     parts = [f"{p} {label}" for p, label in scale.labels.items()]
     if scale.not_applicable:

@@ -26,6 +26,7 @@ from goodpartners.personal.lines import (
     scale_line,
 )
 from goodpartners.personal.notes import NOTE_HELP, NotePrompt
+from goodpartners.personal.opening import SECONDS_PER_ITEM, introduction_text, minutes
 from goodpartners.personal.review import AnswerReview
 from goodpartners.personal.statements import Ahead, Session, StatementAsker
 from goodpartners.scoring import off_scale
@@ -55,43 +56,16 @@ __all__ = [
     "scale_line",
 ]
 
-SECONDS_PER_ITEM = 12
-
 
 def questionnaire_items(framework: Framework, quick: bool) -> list[tuple[Competency, Item]]:
     """The items asked, in order: every item, or only the quick ones."""
     return [(c, i) for c, i in framework.items() if i.quick or not quick]
 
 
-def minutes(item_count: int) -> int:
-    """Roughly how many minutes it takes to read and answer this many items."""
-    return max(1, round(item_count * SECONDS_PER_ITEM / 60))
-
-
 def introduction(framework: Framework, quick: bool) -> str:
     """What this is, how long it takes, and where the answers go."""
-    full = framework.item_count
     short = len(questionnaire_items(framework, quick=True))
-    doing = "quick check" if quick else "full version"
-    return "\n".join(
-        [
-            f"{framework.title}: self-assessment",
-            "",
-            "This helps you think about how you work with other agencies, for example "
-            "before a multi-agency meeting or supervision. There are no right or wrong "
-            "answers. Answer for how you usually work, not how you would like to.",
-            "",
-            f"The full version has {full} statements and takes about {minutes(full)} minutes. "
-            f"The quick check has {short} and takes about {minutes(short)} minutes. "
-            f"You are doing the {doing}.",
-            "",
-            "Your answers stay on this computer. They are saved after every answer, "
-            "so you can stop at any time and carry on later.",
-            "",
-            "For each statement, type a number (or the start of its label) and press Enter.",
-            KEYS_HELP,
-        ]
-    )
+    return introduction_text(framework.title, framework.item_count, short, quick)
 
 
 class Questionnaire:

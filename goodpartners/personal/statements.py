@@ -21,6 +21,7 @@ from goodpartners.personal.lines import (
     parse_answer,
     scale_line,
 )
+from goodpartners.personal.opening import answer_prompt, statement_lines
 
 
 def label_echo(typed: str, parsed: Answer | Command | Hint, scale: Scale) -> str | None:
@@ -106,10 +107,9 @@ class StatementAsker:
         assessment = session.assessment
         scale = session.framework.scale
         current = assessment.answers.get(item.id)
-        session.io.say("")
-        session.io.say(f"{competency.name} - {session.number[item.id]} of {len(session.order)}")
-        session.io.say(item.text)
-        session.io.say(scale_line(scale))
+        number, total = session.number[item.id], len(session.order)
+        for line in statement_lines(competency.name, number, total, item.text, scale):
+            session.io.say(line)
         if ahead is not None:
             session.io.say(f"Your answer: {describe_answer(ahead.answer, scale)}.")
             self._answer(item, ahead.answer)
@@ -118,7 +118,7 @@ class StatementAsker:
             session.io.say(
                 f"Your answer so far: {describe_answer(current, scale)}. Enter keeps it."
             )
-        prompt = f"Your answer ({scale.min}-{scale.max}, n, s, b, ? or q): "
+        prompt = answer_prompt(scale)
         while True:
             parsed = self._read(prompt, scale)
             if isinstance(parsed, Hint):

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 
 from goodpartners.files import private_folder_or_none
-from goodpartners.frameworks import cache_home
+from goodpartners.framework_files import cache_home
 from goodpartners.render import team_items as items
 from goodpartners.render.common import change_text, score_text, statistic_text
 from goodpartners.render.jinja import make_environment
