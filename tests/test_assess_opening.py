@@ -16,10 +16,12 @@ import time
 from pathlib import Path
 
 import pytest
+import typer
 from typer.testing import CliRunner
 
 from goodpartners import frameworks
 from goodpartners.cli import app
+from goodpartners.cli.common import TYPER_TESTED
 from goodpartners.framework_cache import CachedFramework
 from goodpartners.framework_view import FrameworkView, ScaleView, StatementView
 from goodpartners.frameworks import load_framework
@@ -67,6 +69,11 @@ print(json.dumps([Screen.seen, code, screen.getvalue()]), file=sys.__stdout__)
 
 @pytest.mark.parametrize("cache", ["cached", "first run"])
 def test_the_first_statement_is_drawn_before_pydantic_models_load(cache: str) -> None:
+    if cache == "cached" and not typer.__version__.startswith(TYPER_TESTED):  # pragma: no cover
+        pytest.skip(
+            f"typer {typer.__version__}: check that cli.common.check_only_given still "
+            "applies to it, then add it to TYPER_TESTED"
+        )
     framework = load_framework("good-partners", cached=cache == "cached")
     first = next(item for _, item in framework.items()).text
     code = FIRST_STATEMENT.format(machinery=MODEL_MACHINERY, first=first)

@@ -78,6 +78,10 @@ def isatty(stream: Any) -> bool:
         return False
 
 
+TYPER_TESTED = ("0.29.",)
+"""The typer versions whose option checks `check_only_given` was tested with."""
+
+
 def check_only_given(params: list[Any]) -> None:
     """Let options that were left out be None without a pydantic check.
 
@@ -85,9 +89,12 @@ def check_only_given(params: list[Any]) -> None:
     option is processed, even one that was not given (such as --help); the first one
     loads pydantic's model machinery, which takes longer than all the rest of
     'assess' before its first statement (see benchmarks/README.md). An option that
-    is given is checked as typer always does. With a typer that keeps no such check
-    (before 0.29), this changes nothing.
+    is given is checked as typer always does. This leans on how typer 0.29 keeps the
+    check (a private slot), so it is done only for the typer versions it was tested
+    with (TYPER_TESTED); with any other, typer checks every option as it always does.
     """
+    if not typer.__version__.startswith(TYPER_TESTED):
+        return
     for param in params:
         # typer 0.29 keeps the check it builds for a parameter here; None until then.
         if getattr(param, "_runtime_param", False) is None:
