@@ -9,10 +9,12 @@ import json
 import os
 import pickle
 import shutil
+import signal
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -25,6 +27,7 @@ from goodpartners.cli.common import TYPER_TESTED
 from goodpartners.framework_cache import CachedFramework
 from goodpartners.framework_view import FrameworkView, ScaleView, StatementView
 from goodpartners.frameworks import load_framework
+from goodpartners.personal import opening
 from goodpartners.personal.lines import StreamIO
 from goodpartners.personal.opening import introduction_text, open_new
 from tests.test_cli_assess import ALL_FOURS, feed
@@ -94,8 +97,6 @@ def test_the_first_statement_is_drawn_before_pydantic_models_load(cache: str) ->
 @pytest.fixture
 def opened(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Counts the runs whose first statement was drawn from the plain view."""
-    import goodpartners.personal.opening as opening
-
     seen: list[str] = []
     real = opening.open_new
 
@@ -325,3 +326,111 @@ def test_ctrl_c_at_the_opening_waits_for_the_loading_then_stops() -> None:
     with pytest.raises(KeyboardInterrupt):
         open_new(VIEW, quick=False, io=io, load=slow)
     assert done.is_set()
+
+
+@contextlib.contextmanager
+def ctrl_c_while_loading(presses: int = 1) -> Iterator[Callable[[Callable[[], object]], object]]:
+    """A wrapper for the loading function that presses Ctrl-C while it runs, each time
+    the main thread waits for it (the person has answered), and ends only after the
+    main thread has been interrupted. POSIX only: the signal goes to the main thread."""
+    main = threading.get_ident()
+    interrupted = threading.Event()
+    pressed: list[int] = []
+
+    def on_ctrl_c(signum: int, frame: object) -> None:
+        pressed.append(signum)
+        interrupted.set()
+        raise KeyboardInterrupt
+
+    def loading(load: Callable[[], object]) -> object:
+        for _ in range(presses):
+            while not _waiting_for_the_loading(main):
+                time.sleep(0.01)
+            interrupted.clear()
+            signal.pthread_kill(main, signal.SIGINT)
+            interrupted.wait()
+        return load()
+
+    previous = signal.signal(signal.SIGINT, on_ctrl_c)
+    try:
+        yield loading
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert len(pressed) == presses
+
+
+def _waiting_for_the_loading(ident: int) -> bool:
+    """Whether that thread waits for the loading's result: the answer was typed."""
+    frame = sys._current_frames().get(ident)
+    while frame is not None:
+        if frame.f_code.co_filename == opening.__file__ and frame.f_code.co_name == "result":
+            return True
+        frame = frame.f_back
+    return False
+
+
+posix_signals = pytest.mark.skipif(sys.platform == "win32", reason="pthread_kill is POSIX only")
+
+
+@posix_signals
+def test_ctrl_c_while_the_models_load_after_an_answer_hands_the_answer_over() -> None:
+    # The answer was typed at a prompt the person saw: it is saved first (by the
+    # questionnaire), then the run stops at the next prompt, as when the models
+    # loaded before the first statement.
+    io, terminal = io_for("2\n")
+    with ctrl_c_while_loading() as loading:
+        try:
+            loaded, opened = open_new(
+                VIEW, quick=False, io=io, load=lambda: loading(lambda: "models")
+            )
+        except KeyboardInterrupt:
+            pytest.fail("Ctrl-C while the models loaded lost the answer typed at the prompt")
+    assert loaded == "models"
+    for text in SHOWN:
+        opened.say(text)
+    assert opened.ask(PROMPT) == "2"
+    opened.say("Listening - 2 of 2")  # the next statement is drawn, and then it stops
+    before = len(terminal.written)
+    with pytest.raises(KeyboardInterrupt):
+        opened.ask(PROMPT)
+    assert len(terminal.written) == before  # no prompt that nobody will answer
+
+
+@posix_signals
+def test_ctrl_c_twice_while_the_models_load_stops_at_once() -> None:
+    io, _ = io_for("2\n")
+    release = threading.Event()
+
+    def stuck() -> str:
+        release.wait(timeout=30)  # models that take long to load
+        return "models"
+
+    try:
+        with ctrl_c_while_loading(presses=2) as loading:
+            with pytest.raises(KeyboardInterrupt):
+                open_new(VIEW, quick=False, io=io, load=lambda: loading(stuck))
+            assert not release.is_set()  # it stopped before the loading ended
+    finally:
+        release.set()
+
+
+@posix_signals
+def test_ctrl_c_while_the_models_load_after_the_first_answer_keeps_it(
+    private_home: Path, monkeypatch: pytest.MonkeyPatch, opened: list[str]
+) -> None:
+    from goodpartners.cli import assess
+
+    load_framework("good-partners", cached=True)
+    real = assess._Framework.load
+    with ctrl_c_while_loading() as loading:
+        monkeypatch.setattr(assess._Framework, "load", lambda self: loading(lambda: real(self)))
+        result = runner.invoke(app, ["assess"], input=feed(["4", "5"]))
+    assert opened == ["good-partners"]
+    assert result.exit_code == 130
+    draft = private_home / "drafts" / "good-partners.json"
+    assert result.stderr.endswith(
+        f"\nStopped. Your answers so far are saved in {draft}. "
+        "To carry on, run: goodpartners assess --resume\n"
+    )
+    assert "2 of 33" in result.stderr
+    assert json.loads(draft.read_text())["answers"] == {"role-1": 4}

@@ -71,11 +71,19 @@ class Opened:
     """The IO a questionnaire carries on with after `open_new`: the text the opening drew
     is not drawn again, and its prompt returns the answer already typed there."""
 
-    def __init__(self, io: QuestionIO, said: list[str], prompt: str, typed: str | None) -> None:
+    def __init__(
+        self,
+        io: QuestionIO,
+        said: list[str],
+        prompt: str,
+        typed: str | None,
+        stopped: bool = False,
+    ) -> None:
         self.io = io
         self._said = said
         self._prompt: str | None = prompt
         self._typed = typed  # None: the input ended at the prompt
+        self._stopped = stopped  # Ctrl-C after the answer: stop at the next prompt
 
     def say(self, text: str = "") -> None:
         """Show text, unless it is the next line the opening already showed."""
@@ -93,6 +101,9 @@ class Opened:
                 raise EOFError
             return self._typed
         self._prompt = None
+        if self._stopped:
+            self._stopped = False
+            raise KeyboardInterrupt
         return self.io.ask(prompt)
 
 
@@ -107,7 +118,10 @@ def open_new(
 
     Returns what `load` returned (its error is raised here, after the answer) and the
     IO for the questionnaire to carry on with. Ctrl-C at the prompt waits for `load`
-    to end, then stops the run as before."""
+    to end, then stops the run as before. Ctrl-C after the answer, while `load` still
+    runs, stops the run at the next prompt: the answer was typed at a prompt the person
+    saw, so it is saved first, as it was when the models loaded before the prompt.
+    Ctrl-C pressed again while `load` runs stops the run at once."""
     shown = _Shown(io)
     asked = view.asked(quick)
     full, short = len(view.statements), len(view.asked(quick=True))
@@ -124,7 +138,14 @@ def open_new(
     except BaseException:
         loading.wait()
         raise
-    return loading.result(), Opened(io, shown.said, prompt, typed)
+    stopped = False
+    while True:
+        try:
+            return loading.result(), Opened(io, shown.said, prompt, typed, stopped)
+        except KeyboardInterrupt:
+            if stopped:
+                raise
+            stopped = True
 
 
 class _Shown:
@@ -149,18 +170,24 @@ class _Loading(Generic[Loaded]):
         self._load = load
         self._result: Loaded | None = None
         self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="goodpartners-loading")
-        self._thread.start()
+        # An event, not Thread.join: a join cut short by Ctrl-C marks the thread as
+        # ended while it still runs (Python 3.11), so the next join would not wait.
+        self._ended = threading.Event()
+        # A daemon: when Ctrl-C stops the run while it loads, the run ends at once,
+        # rather than wait for it at exit, where Ctrl-C again would show a traceback.
+        threading.Thread(target=self._run, name="goodpartners-loading", daemon=True).start()
 
     def _run(self) -> None:
         try:
             self._result = self._load()
         except BaseException as exc:  # raised again in the main thread, by result()
             self._error = exc
+        finally:
+            self._ended.set()
 
     def wait(self) -> None:
         """Wait until the function has ended."""
-        self._thread.join()
+        self._ended.wait()
 
     def result(self) -> Loaded:
         """What the function returned; what it raised is raised here."""
