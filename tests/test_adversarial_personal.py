@@ -419,3 +419,28 @@ def test_a_second_assess_while_one_is_answering_is_refused_and_loses_nothing(
     first.expect(pexpect.EOF)
     first.close()
     assert json.loads(draft.read_text())["answers"] == {"role-1": 4}
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="closing a child's stdin is POSIX")
+@pytest.mark.parametrize("command", ["assess", "prep"])
+def test_a_closed_stdin_reads_as_an_input_that_ended_not_a_traceback(
+    command: str, tmp_path: Path
+) -> None:
+    # Started with `<&-`, Python has no sys.stdin at all.
+    result = subprocess.run(
+        [sys.executable, "-m", "goodpartners", command],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        env={**os.environ, "GOODPARTNERS_HOME": str(tmp_path)},
+        timeout=60,
+        check=False,
+        preexec_fn=lambda: os.close(0),  # noqa: PLW1509 - only closes the child's stdin
+    )
+    stderr = result.stderr.decode()
+    assert result.returncode == 1, stderr
+    assert "Traceback" not in stderr
+    assert stderr.splitlines()[-1].startswith(
+        "Error: the input ended before the "
+        + ("questionnaire" if command == "assess" else "meeting prep")
+        + " was finished. Nothing was saved yet."
+    )

@@ -7,6 +7,7 @@ with screen readers, on Windows consoles and with piped input.
 from __future__ import annotations
 
 import contextlib
+import io
 import re
 import shutil
 import textwrap
@@ -48,7 +49,11 @@ class StreamIO:
     The command line gives it stderr to talk on, so stdout carries only the report.
     """
 
-    def __init__(self, stdin: TextIO, stdout: TextIO, echo: bool | None = None) -> None:
+    def __init__(self, stdin: TextIO | None, stdout: TextIO, echo: bool | None = None) -> None:
+        # Python gives no stdin at all when the tool is started with its input closed
+        # (`<&-`): that reads as an input that has ended, as an empty file does.
+        if stdin is None:
+            stdin = io.StringIO()
         # Bytes that are not text in the input (a pasted symbol in another encoding)
         # become replacement marks, not a crash or a note that cannot be saved.
         reconfigure = getattr(stdin, "reconfigure", None)
