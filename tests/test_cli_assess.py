@@ -11,9 +11,10 @@ import pytest
 from typer.testing import CliRunner
 
 from goodpartners.cli import app
+from goodpartners.cli.common import command_again
 from goodpartners.models import Assessment
 from goodpartners.personal.history import save_assessment
-from tests.conftest import make_assessment
+from tests.conftest import DATA, make_assessment
 
 runner = CliRunner()
 
@@ -375,3 +376,46 @@ def test_piped_report_does_not_use_the_pager(
     assert result.exit_code == 0, result.stderr
     assert called == []
     assert result.stdout.startswith("Personal development report: Good Partners\n")
+
+
+def test_stopping_a_questionnaire_on_another_framework_says_how_to_carry_on_with_it(
+    private_home: Path, tmp_path: Path
+) -> None:
+    # A draft belongs to its framework: the command to carry on names the same file, so
+    # following it does not open the default framework instead.
+    folder = tmp_path / "my frameworks"
+    folder.mkdir()
+    path = folder / "team.yaml"
+    path.write_bytes((DATA / "framework.minimal.yaml").read_bytes())
+    stopped = runner.invoke(app, ["assess", "--framework", str(path)], input="3\nq\n")
+    assert stopped.exit_code == 0, stopped.stderr
+    assert stopped.stderr.endswith(
+        f'To carry on, run: goodpartners assess --framework "{path}" --resume\n'
+    )
+    resumed = runner.invoke(
+        app, ["assess", "--framework", str(path), "--resume", "--no-save", "--format", "json"]
+    )
+    assert resumed.stderr.startswith("Carrying on from statement 2 of 6.\n")
+
+
+def test_the_command_to_carry_on_quotes_only_what_needs_it() -> None:
+    assert command_again("goodpartners prep", None) == "goodpartners prep"
+    assert command_again("goodpartners assess", "ops-v2", quick=True) == (
+        "goodpartners assess --framework ops-v2 --quick"
+    )
+    assert command_again("goodpartners assess", "C:\\Users\\Sam\\team.yaml") == (
+        "goodpartners assess --framework C:\\Users\\Sam\\team.yaml"
+    )
+    assert command_again("goodpartners assess", "my team.yaml") == (
+        'goodpartners assess --framework "my team.yaml"'
+    )
+
+
+def test_stopping_a_meeting_prep_on_another_framework_names_it_too(
+    private_home: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "team.yaml"
+    path.write_bytes((DATA / "framework.minimal.yaml").read_bytes())
+    result = runner.invoke(app, ["prep", "--framework", str(path)], input="")
+    assert result.exit_code == 1
+    assert result.stderr.endswith(f"To start, run: goodpartners prep --framework {path}\n")

@@ -17,6 +17,7 @@ from goodpartners.cli.common import (
     PlainOptionsCommand,
     as_text,
     check_output,
+    command_again,
     emit,
     emit_card,
     framework_for,
@@ -77,7 +78,8 @@ def assess(
     with contextlib.ExitStack() as held:
         if answers is None:
             held.enter_context(draft_in_use(draft_path(source.id, quick), "goodpartners assess"))
-            chosen, assessment = _ask(source, quick, name, resume, restart)
+            command = command_again("goodpartners assess", framework, quick)
+            chosen, assessment = _ask(source, command, quick, name, resume, restart)
         else:
             from goodpartners.personal.answers import load_answers
 
@@ -151,7 +153,7 @@ class _Framework:
 
 
 def _ask(
-    source: _Framework, quick: bool, name: str | None, resume: bool, restart: bool
+    source: _Framework, start: str, quick: bool, name: str | None, resume: bool, restart: bool
 ) -> tuple[Framework, Assessment]:
     """Run the questionnaire on stdin/stderr, saving a draft after every answer.
 
@@ -166,7 +168,6 @@ def _ask(
     io: QuestionIO = StreamIO(sys.stdin, sys.stderr)
     started = now()
     draft_file = draft_path(source.id, quick)
-    start = "goodpartners assess" + (" --quick" if quick else "")
     with stopping(draft_file, start, f"{start} --resume", "questionnaire"):
         if source.cached is not None and not draft_file.exists():
             framework, io = open_new(source.cached.view, quick, io, source.load)

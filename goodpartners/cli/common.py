@@ -169,6 +169,22 @@ def output_format(fmt: ReportFormat | None, output: Path | None) -> ReportFormat
     )
 
 
+def command_again(command: str, framework: str | None, quick: bool = False) -> str:
+    """The command to run again for the same questionnaire: with the --framework given
+    (a draft belongs to its framework) and --quick."""
+    if framework is not None:
+        command += f" --framework {shell_word(framework)}"
+    return command + (" --quick" if quick else "")
+
+
+def shell_word(text: str) -> str:
+    """A value as it can be typed after an option: as it is when it is plain, otherwise
+    in double quotes (which bash, zsh, PowerShell and cmd all take)."""
+    if text and all(c.isalnum() or c in "@%+=:,./\\_-" for c in text):
+        return text
+    return '"' + text.replace('"', '\\"') + '"'
+
+
 def check_output(output: Path | None, *reading: str | Path | None) -> None:
     """Refuse an --output that would replace a file being read, or a saved result."""
     if output is None:

@@ -15,6 +15,7 @@ from goodpartners.cli.common import (
     OutputOption,
     as_text,
     check_output,
+    command_again,
     emit_card,
     output_format,
     readable,
@@ -116,7 +117,8 @@ def prep(
         card = save_new(finish_card(chosen, card, new_id(finished), finished), finished)
     else:
         with draft_in_use(prep_draft_path(chosen.id), "goodpartners prep"):
-            card = _ask_prep(chosen, meeting, meeting_date, resume, restart)
+            start = command_again("goodpartners prep", framework)
+            card = _ask_prep(chosen, start, meeting, meeting_date, resume, restart)
             finished = now()
             card = save_new(finish_card(chosen, card, new_id(finished), finished), finished)
             discard_prep_draft(chosen.id)
@@ -127,6 +129,7 @@ def prep(
 
 def _ask_prep(
     framework: Framework,
+    start: str,
     meeting: str | None,
     meeting_date: date | None,
     resume: bool,
@@ -140,7 +143,7 @@ def _ask_prep(
 
     io = StreamIO(sys.stdin, sys.stderr)
     draft_file = prep_draft_path(framework.id)
-    with stopping(draft_file, "goodpartners prep", "goodpartners prep --resume", "meeting prep"):
+    with stopping(draft_file, start, f"{start} --resume", "meeting prep"):
         draft = readable(load_prep_draft(framework.id), "meeting prep")
         summary = prep_summary(draft) if draft is not None else None
         resuming = carry_on(io, summary, "meeting prep", resume, restart)
