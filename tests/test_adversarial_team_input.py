@@ -7,15 +7,12 @@ fixture in tests/data/exports/ is named after its failure.
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner, Result
 
-from goodpartners.cli import app
 from goodpartners.models import Framework
 from goodpartners.team.responses import (
     detect_encoding,
@@ -25,21 +22,11 @@ from goodpartners.team.responses import (
     utf16_byte_order,
 )
 from goodpartners.team.rows import ProblemLog, RowScorer
+from tests.cli_helpers import read_csv, run
 
 EXPORTS = Path(__file__).parent / "data" / "exports"
 QUOTE_FIX = "add the closing quote, or remove the stray one"
 MOVED = "so its answers could be in the wrong columns. It was not scored"
-
-
-def run(*args: str | Path) -> Result:
-    return CliRunner().invoke(
-        app, [str(a) for a in args], prog_name="goodpartners", env={"COLUMNS": "80"}
-    )
-
-
-def read_csv(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8-sig", newline="") as stream:
-        return list(csv.DictReader(stream))
 
 
 def counts(out: Path) -> dict[str, int]:

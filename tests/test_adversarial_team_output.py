@@ -37,6 +37,7 @@ from goodpartners.personal.report import build_report
 from goodpartners.render import html
 from goodpartners.render.html import make_environment, render_html
 from goodpartners.team.batch import report_file_name
+from tests.cli_helpers import read_csv
 
 DATA = Path(__file__).parent / "data"
 EXPORTS = DATA / "exports"
@@ -59,11 +60,6 @@ def run(*args: str | Path, env: dict[str, str] | None = None) -> Result:
 
 def command(*args: str | Path) -> list[str]:
     return [sys.executable, "-m", "goodpartners", "batch", *map(str, args)]
-
-
-def read_csv(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8-sig", newline="") as stream:
-        return list(csv.DictReader(stream))
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

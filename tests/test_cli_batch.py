@@ -19,6 +19,7 @@ from typer.testing import CliRunner, Result
 from goodpartners.cli import app
 from goodpartners.models import Framework
 from goodpartners.scoring import score_assessment
+from tests.cli_helpers import read_csv
 
 DATA = Path(__file__).parent / "data"
 EXPORTS = DATA / "exports"
@@ -35,11 +36,6 @@ def run(*args: str | Path, env: dict[str, str] | None = None) -> Result:
     return CliRunner().invoke(
         app, [str(a) for a in args], prog_name="goodpartners", env={"COLUMNS": "80", **(env or {})}
     )
-
-
-def read_csv(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8-sig", newline="") as stream:
-        return list(csv.DictReader(stream))
 
 
 def read_rows(path: Path) -> list[list[str]]:

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner, Result
 
-from goodpartners.cli import app
+from tests.cli_helpers import read_csv, run
 
 DATA = Path(__file__).parent / "data"
 EXPORTS = DATA / "exports"
@@ -17,17 +15,6 @@ GOLDEN = Path(__file__).parent / "golden" / "batch"
 MINIMAL = DATA / "framework.minimal.yaml"
 RATERS_FRAMEWORK = DATA / "framework.360-raters.yaml"
 MULTI = ("--subject-column", "subject", "--rater-column", "relationship")
-
-
-def run(*args: str | Path) -> Result:
-    return CliRunner().invoke(
-        app, [str(a) for a in args], prog_name="goodpartners", env={"COLUMNS": "80"}
-    )
-
-
-def read_csv(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8-sig", newline="") as stream:
-        return list(csv.DictReader(stream))
 
 
 def test_360_scores_one_row_per_person(tmp_path: Path) -> None:

@@ -8,18 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner, Result
 
-from goodpartners.cli import app
 from goodpartners.models import Framework
+from tests.cli_helpers import run
 
 DATA = Path(__file__).parent / "data"
-
-
-def run(*args: str | Path) -> Result:
-    return CliRunner().invoke(
-        app, [str(a) for a in args], prog_name="goodpartners", env={"COLUMNS": "80"}
-    )
 
 
 def test_template_writes_the_columns_and_a_dictionary(
