@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 Loaded = TypeVar("Loaded")
 
 SECONDS_PER_ITEM = 12
+WAIT_STEP = 0.05
+"""Seconds between looks at whether the models have loaded, and at Ctrl-C."""
 
 
 def minutes(item_count: int) -> int:
@@ -186,8 +188,13 @@ class _Loading(Generic[Loaded]):
             self._ended.set()
 
     def wait(self) -> None:
-        """Wait until the function has ended."""
-        self._ended.wait()
+        """Wait until the function has ended.
+
+        In short waits: Ctrl-C pressed just as a wait with no end begins would be seen
+        only once the function ended, as Python runs a signal's handler between steps
+        of Python code, and a wait with no end has none."""
+        while not self._ended.wait(WAIT_STEP):
+            pass
 
     def result(self) -> Loaded:
         """What the function returned; what it raised is raised here."""
